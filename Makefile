@@ -1,0 +1,76 @@
+# Lead scoring: `make demo` sets everything up and runs the main job; `make test` runs
+# every check. Both create .venv/ on first use and reuse it afterwards.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.setup-stamp
+UV_VERSION := 0.13.8
+
+# Demo data: a fixed seed and a fixed end date, so every run scores the same contacts the
+# same way. The demo scores as of that end date (real use leaves `as_of` unset = now).
+CONTACTS ?= 5000
+DEMO_END_DATE ?= 2026-11-01
+DATA_DIR ?= data/raw
+WAREHOUSE ?= warehouse/lead_scoring.duckdb
+TEST_WAREHOUSE ?= warehouse/test.duckdb
+
+export DBT_PROFILES_DIR := profiles
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+DBT_VARS := --vars '{as_of: "$(DEMO_END_DATE)"}'
+
+.PHONY: help setup data build gx summary demo lint test pytest bench lock clean
+
+help:
+	@echo "make demo   set up, generate demo data, build and score it, print a summary"
+	@echo "make test   set up and run every check (sqlfluff, dbt build, Great Expectations, pytest)"
+	@echo "make bench  generator and build timings at larger sizes (SIZES='10000 100000')"
+
+$(STAMP): requirements.lock pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) on PATH (set PYTHON=...)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+data: setup
+	$(BIN)/python -m leadscore.cli generate --contacts $(CONTACTS) --end-date $(DEMO_END_DATE) --out $(DATA_DIR)
+	$(BIN)/python -m leadscore.cli load --data-dir $(DATA_DIR) --duckdb $(WAREHOUSE)
+
+build: setup
+	LEADSCORE_DUCKDB_PATH=$(WAREHOUSE) $(BIN)/dbt build $(DBT_VARS)
+
+gx: setup
+	$(BIN)/python -m leadscore.gx_check --duckdb $(WAREHOUSE)
+
+summary: setup
+	$(BIN)/python -m leadscore.cli summary --duckdb $(WAREHOUSE)
+
+demo: setup data build gx summary
+
+lint: setup
+	LEADSCORE_DUCKDB_PATH=warehouse/lint.duckdb $(BIN)/sqlfluff lint models tests/staging tests/intermediate tests/marts analyses snapshots
+
+pytest: setup
+	$(BIN)/pytest
+
+test: setup lint
+	$(MAKE) --no-print-directory data build gx WAREHOUSE=$(TEST_WAREHOUSE)
+	$(MAKE) --no-print-directory pytest
+
+bench: setup
+	$(BIN)/python bench/bench_generate.py $(or $(SIZES),10000 100000)
+	$(BIN)/python bench/bench_build.py $(or $(SIZES),10000 100000)
+
+lock: setup
+	$(BIN)/uv pip freeze --python $(BIN)/python --exclude-editable > requirements.lock
+
+clean:
+	rm -rf target logs warehouse data $(VENV)

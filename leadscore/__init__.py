@@ -1,0 +1,1 @@
+"""Lead scoring: data generator, loader and command-line helpers around the dbt project."""

@@ -1,0 +1,80 @@
+"""Run the dbt project in-process against a chosen DuckDB warehouse file.
+
+Used by the tests, the benchmarks and the CLI so that they all build the project the same
+way a user does (`DBT_PROFILES_DIR=profiles dbt build`), only with another warehouse path.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class DbtResult:
+    success: bool
+    statuses: dict[str, str]  # unique_id -> status (pass, fail, warn, error, success, skipped)
+    messages: dict[str, str]  # unique_id -> message for anything not pass/success
+
+    def failures(self) -> dict[str, str]:
+        return {
+            k: f"{self.statuses[k]}: {self.messages.get(k, '')}"
+            for k, v in self.statuses.items()
+            if v in ("fail", "error")
+        }
+
+
+def run_dbt(
+    command: str,
+    duckdb_path: str | os.PathLike[str],
+    *,
+    select: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    dbt_vars: dict[str, object] | None = None,
+    extra_args: Sequence[str] = (),
+    target_path: str | os.PathLike[str] | None = None,
+) -> DbtResult:
+    """Run one dbt command (build, run, seed, test, snapshot) in-process.
+
+    The warehouse path is passed through LEADSCORE_DUCKDB_PATH exactly as a user would.
+    """
+    from dbt.cli.main import dbtRunner  # imported lazily: slow import
+
+    os.environ["LEADSCORE_DUCKDB_PATH"] = str(duckdb_path)
+    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    args = [
+        command,
+        "--project-dir", str(PROJECT_DIR),
+        "--profiles-dir", str(PROJECT_DIR / "profiles"),
+        "--quiet",
+    ]
+    if target_path is not None:
+        args += ["--target-path", str(target_path)]
+    if select:
+        args += ["--select", *select]
+    if exclude:
+        args += ["--exclude", *exclude]
+    if dbt_vars:
+        args += ["--vars", json.dumps(dbt_vars)]
+    args += list(extra_args)
+    log.info("dbt %s", " ".join(args))
+    res = dbtRunner().invoke(args)
+    statuses: dict[str, str] = {}
+    messages: dict[str, str] = {}
+    if res.result is not None and hasattr(res.result, "results"):
+        for r in res.result.results:
+            uid = r.node.unique_id
+            statuses[uid] = str(r.status)
+            if r.message and str(r.status) not in ("pass", "success"):
+                messages[uid] = str(r.message)
+    if res.exception is not None:
+        messages["__exception__"] = repr(res.exception)
+    return DbtResult(success=bool(res.success), statuses=statuses, messages=messages)

@@ -1,0 +1,16 @@
+{#- The scoring date as a SQL timestamp literal. The var `as_of` (ISO date or timestamp,
+    UTC) reproduces a past score; when it is null the start of the dbt invocation is used,
+    rendered as a literal so every model of one run sees the same instant. -#}
+{% macro as_of_timestamp() -%}
+    {%- set as_of = var('as_of', none) -%}
+    {%- if as_of is none or (as_of | string | trim | lower) in ('', 'none', 'null', 'now') -%}
+        {{ run_started_timestamp() }}
+    {%- else -%}
+        cast('{{ as_of | string | trim | replace("T", " ") | replace("Z", "") }}' as {{ dbt.type_timestamp() }})
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The start of this dbt invocation (UTC) as a timestamp literal: "now", fixed for the run. -#}
+{% macro run_started_timestamp() -%}
+    cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as {{ dbt.type_timestamp() }})
+{%- endmacro %}

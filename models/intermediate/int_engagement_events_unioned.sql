@@ -1,0 +1,228 @@
+-- One long table of every engagement event from every marketing source (web, e-mail,
+-- forms, event attendance): one row per raw event row, nothing dropped. Each row gets
+-- its canonical event type (seed event_type_map), the contact it is scored for (after
+-- merges), a bot flag, and an exclusion reason when it cannot be used.
+
+with
+
+web_events as (
+
+    select * from {{ ref('stg_marketing__web_events') }}
+
+),
+
+email_events as (
+
+    select * from {{ ref('stg_marketing__email_events') }}
+
+),
+
+form_submissions as (
+
+    select * from {{ ref('stg_marketing__form_submissions') }}
+
+),
+
+event_attendance as (
+
+    select * from {{ ref('stg_marketing__event_attendance') }}
+
+),
+
+contact_id_map as (
+
+    select * from {{ ref('int_contact_id_map') }}
+
+),
+
+event_type_map as (
+
+    select
+        {{ normalize_key('source_table') }} as source_table,
+        {{ normalize_key('raw_value') }} as raw_value,
+        {{ normalize_key('event_type') }} as event_type
+    from {{ ref('event_type_map') }}
+
+),
+
+bot_settings as (
+
+    select
+        bot_click_max_seconds,
+        bot_page_views_per_minute
+    from {{ ref('int_scoring_model_config') }}
+    where scoring_model = 'default'
+
+),
+
+unioned as (
+
+    select
+        'web_events' as source_table,
+        event_id,
+        contact_id as raw_contact_id,
+        'page_view' as raw_event_type,
+        page_path as event_detail,
+        session_id,
+        cast(null as {{ dbt.type_string() }}) as campaign_id,
+        cast(null as {{ dbt.type_string() }}) as product_line,
+        occurred_at,
+        quality_issue
+    from web_events
+
+    union all
+
+    select
+        'email_events' as source_table,
+        event_id,
+        contact_id as raw_contact_id,
+        event_type_raw as raw_event_type,
+        campaign_id as event_detail,
+        cast(null as {{ dbt.type_string() }}) as session_id,
+        campaign_id,
+        cast(null as {{ dbt.type_string() }}) as product_line,
+        occurred_at,
+        quality_issue
+    from email_events
+
+    union all
+
+    select
+        'form_submissions' as source_table,
+        submission_id as event_id,
+        contact_id as raw_contact_id,
+        form_type_raw as raw_event_type,
+        lower(asset_name) as event_detail,
+        cast(null as {{ dbt.type_string() }}) as session_id,
+        cast(null as {{ dbt.type_string() }}) as campaign_id,
+        product_line,
+        occurred_at,
+        quality_issue
+    from form_submissions
+
+    union all
+
+    select
+        'event_attendance' as source_table,
+        attendance_id as event_id,
+        contact_id as raw_contact_id,
+        event_type_raw || ':' || attendance_status_raw as raw_event_type,
+        cast(null as {{ dbt.type_string() }}) as event_detail,
+        cast(null as {{ dbt.type_string() }}) as session_id,
+        cast(null as {{ dbt.type_string() }}) as campaign_id,
+        product_line,
+        occurred_at,
+        quality_issue
+    from event_attendance
+
+),
+
+resolved as (
+
+    select
+        unioned.source_table,
+        unioned.event_id,
+        unioned.raw_contact_id,
+        contact_id_map.resolved_contact_id as contact_id,
+        unioned.raw_event_type,
+        event_type_map.event_type,
+        unioned.event_detail,
+        unioned.session_id,
+        unioned.campaign_id,
+        unioned.product_line,
+        unioned.occurred_at,
+        case
+            when unioned.quality_issue is not null then unioned.quality_issue
+            when event_type_map.event_type is null then 'unknown_event_type'
+            when contact_id_map.contact_id is null then 'unknown_contact'
+            when contact_id_map.resolved_contact_id is null then 'contact_excluded'
+        end as exclusion_reason
+    from unioned
+    left join event_type_map
+        on
+            unioned.source_table = event_type_map.source_table
+            and unioned.raw_event_type = event_type_map.raw_value
+    left join contact_id_map
+        on unioned.raw_contact_id = contact_id_map.contact_id
+
+),
+
+deliveries as (
+
+    select
+        contact_id,
+        campaign_id,
+        min(occurred_at) as delivered_at
+    from resolved
+    where exclusion_reason is null and event_type = 'email_delivered'
+    group by contact_id, campaign_id
+
+),
+
+page_views_per_minute as (
+
+    select
+        contact_id,
+        {{ dbt.date_trunc('minute', 'occurred_at') }} as occurred_minute,
+        count(*) as page_view_count
+    from resolved
+    where exclusion_reason is null and event_type = 'page_view'
+    group by contact_id, {{ dbt.date_trunc('minute', 'occurred_at') }}
+
+),
+
+bot_flagged as (
+
+    select
+        resolved.*,
+        case
+            when
+                resolved.event_type = 'email_click'
+                and {{ dbt.datediff('deliveries.delivered_at', 'resolved.occurred_at', 'second') }}
+                between 0 and bot_settings.bot_click_max_seconds
+                then 'email_click_seconds_after_delivery'
+            when
+                resolved.event_type = 'page_view'
+                and page_views_per_minute.page_view_count > bot_settings.bot_page_views_per_minute
+                then 'page_view_flood'
+        end as bot_reason
+    from resolved
+    cross join bot_settings
+    left join deliveries
+        on
+            resolved.event_type = 'email_click'
+            and resolved.contact_id = deliveries.contact_id
+            and resolved.campaign_id = deliveries.campaign_id
+    left join page_views_per_minute
+        on
+            resolved.event_type = 'page_view'
+            and resolved.contact_id = page_views_per_minute.contact_id
+            and {{ dbt.date_trunc('minute', 'resolved.occurred_at') }}
+            = page_views_per_minute.occurred_minute
+
+),
+
+final as (
+
+    select
+        source_table || ':' || coalesce(event_id, '') as event_key,
+        source_table,
+        event_id,
+        raw_contact_id,
+        contact_id,
+        raw_event_type,
+        event_type,
+        event_detail,
+        session_id,
+        campaign_id,
+        product_line,
+        occurred_at,
+        exclusion_reason,
+        exclusion_reason is not null as is_excluded,
+        bot_reason,
+        bot_reason is not null as is_bot_activity
+    from bot_flagged
+
+)
+
+select * from final

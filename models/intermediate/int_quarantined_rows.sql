@@ -1,0 +1,76 @@
+-- Every raw row that is not scored as it came, with the source table, its key and why:
+-- bad input (malformed e-mail, duplicate, future timestamp, unknown type, unknown contact),
+-- records merged into a survivor, values nulled as impossible, machine (bot) activity, and
+-- contacts created after the scoring date. Together with the scored rows this accounts for
+-- every raw row: nothing is dropped silently.
+--   action = excluded      the row is not used at all
+--            merged        the row's contact is merged into the surviving contact
+--            value_nulled  the row is used, one impossible value is treated as unknown
+--            not_scored    the row is kept but earns no points (bot activity)
+--            not_yet       the contact is created after the scoring date
+
+{%- set crm_tables = [
+    ('accounts', 'stg_crm__accounts', 'account_id'),
+    ('contacts', 'stg_crm__contacts', 'contact_id'),
+    ('opportunities', 'stg_crm__opportunities', 'opportunity_id'),
+    ('lead_status_changes', 'stg_crm__lead_status_changes', 'status_change_id'),
+    ('sales_activities', 'stg_crm__sales_activities', 'activity_id'),
+] %}
+
+with
+
+{% for source_table, model, key in crm_tables %}
+{{ source_table }} as (
+
+    select
+        '{{ source_table }}' as source_table,
+        cast({{ key }} as {{ dbt.type_string() }}) as record_key,
+        quality_issue as reason,
+        case
+            when quality_issue = 'duplicate_email' then 'merged'
+            when is_excluded then 'excluded'
+            else 'value_nulled'
+        end as action
+    from {{ ref(model) }}
+    where quality_issue is not null
+
+),
+{% endfor %}
+
+engagement_events as (
+
+    select
+        source_table,
+        event_id as record_key,
+        coalesce(exclusion_reason, 'bot_' || bot_reason) as reason,
+        case when is_excluded then 'excluded' else 'not_scored' end as action
+    from {{ ref('int_engagement_events_unioned') }}
+    where is_excluded or is_bot_activity
+
+),
+
+contacts_not_yet_created as (
+
+    select
+        'contacts' as source_table,
+        contact_id as record_key,
+        'created_after_as_of' as reason,
+        'not_yet' as action
+    from {{ ref('int_contacts_deduplicated') }}
+    where created_at > {{ as_of_timestamp() }}
+
+),
+
+final as (
+
+    {%- for source_table, model, key in crm_tables %}
+    select * from {{ source_table }}
+    union all
+    {%- endfor %}
+    select * from engagement_events
+    union all
+    select * from contacts_not_yet_created
+
+)
+
+select * from final

@@ -1,0 +1,203 @@
+-- One row per scoring model: its product line, category caps, thresholds and the
+-- version hash of every seed that can change its scores. Caps and settings written for
+-- `default` apply to every model unless the model has its own row.
+
+{%- set settings = [
+    'routing_threshold', 'fit_grade_a_min', 'fit_grade_b_min', 'fit_grade_c_min',
+    'engagement_tier_1_min', 'engagement_tier_2_min', 'bot_click_max_seconds',
+    'bot_page_views_per_minute', 'job_seeker_careers_views', 'top_reasons_count',
+] %}
+{%- set version_inputs = {
+    'scoring_rules': "rule_id, category, signal, match_value, points, max_points, half_life_days",
+    'score_caps': "category, min_points, max_points",
+    'scoring_settings': "setting, value",
+} %}
+{%- set global_inputs = {
+    'excluded_industries': "industry",
+    'competitor_domains': "domain",
+    'own_company_domains': "domain",
+    'personal_email_domains': "domain",
+    'junk_name_values': "name_value",
+    'title_keywords': "keyword, seniority, department, priority",
+    'company_size_bands': "company_size_band, min_employees, max_employees",
+    'disqualification_rules': "reason_code, priority, is_enabled",
+    'event_type_map': "source_table, raw_value, event_type",
+} %}
+
+with
+
+models as (
+
+    select
+        {{ normalize_key('scoring_model') }} as scoring_model,
+        {{ normalize_key('product_line') }} as product_line
+    from {{ ref('scoring_models') }}
+
+),
+
+caps as (
+
+    select
+        {{ normalize_key('scoring_model') }} as scoring_model,
+        {{ normalize_key('category') }} as category,
+        min_points,
+        max_points
+    from {{ ref('score_caps') }}
+
+),
+
+settings as (
+
+    select
+        {{ normalize_key('scoring_model') }} as scoring_model,
+        {{ normalize_key('setting') }} as setting,
+        value
+    from {{ ref('scoring_settings') }}
+
+),
+
+caps_effective as (
+
+    select
+        models.scoring_model,
+        caps.category,
+        caps.min_points,
+        caps.max_points
+    from models
+    inner join caps
+        on caps.scoring_model in (models.scoring_model, 'default')
+    where
+        caps.scoring_model = models.scoring_model
+        or not exists (
+            select 1
+            from caps as own_caps
+            where
+                own_caps.scoring_model = models.scoring_model
+                and own_caps.category = caps.category
+        )
+
+),
+
+settings_effective as (
+
+    select
+        models.scoring_model,
+        settings.setting,
+        settings.value
+    from models
+    inner join settings
+        on settings.scoring_model in (models.scoring_model, 'default')
+    where
+        settings.scoring_model = models.scoring_model
+        or not exists (
+            select 1
+            from settings as own_settings
+            where
+                own_settings.scoring_model = models.scoring_model
+                and own_settings.setting = settings.setting
+        )
+
+),
+
+caps_pivoted as (
+
+    select
+        scoring_model,
+        {%- for category in ['fit', 'engagement', 'total'] %}
+        max(case when category = '{{ category }}' then min_points end)
+            as {{ category }}_min_points,
+        max(case when category = '{{ category }}' then max_points end)
+            as {{ category }}_max_points{{ "," if not loop.last }}
+        {%- endfor %}
+    from caps_effective
+    group by scoring_model
+
+),
+
+settings_pivoted as (
+
+    select
+        scoring_model,
+        {%- for setting in settings %}
+        max(case when setting = '{{ setting }}' then value end)
+            as {{ setting }}{{ "," if not loop.last }}
+        {%- endfor %}
+    from settings_effective
+    group by scoring_model
+
+),
+
+{% for seed_name, columns in version_inputs.items() %}
+{{ seed_name }}_text as (
+
+    select
+        models.scoring_model,
+        {{ dbt.listagg(
+            "cast(" ~ seed_name ~ ".scoring_model as " ~ dbt.type_string() ~ ") || ':' || "
+            ~ lead_scoring.row_text(columns, seed_name),
+            "'|'",
+            "order by " ~ seed_name ~ ".scoring_model, "
+            ~ lead_scoring.row_text(columns, seed_name)
+        ) }} as config_text
+    from models
+    inner join {{ ref(seed_name) }} as {{ seed_name }}
+        on {{ normalize_key(seed_name ~ '.scoring_model') }} in (models.scoring_model, 'default')
+    group by models.scoring_model
+
+),
+{% endfor %}
+
+global_text as (
+
+    select
+        {%- for seed_name, columns in global_inputs.items() %}
+        (
+            select
+                {{ dbt.listagg(
+                    lead_scoring.row_text(columns),
+                    "'|'",
+                    "order by " ~ lead_scoring.row_text(columns)
+                ) }}
+            from {{ ref(seed_name) }}
+        ){{ " ||" if not loop.last }}
+        {%- endfor %}
+        as config_text
+
+),
+
+final as (
+
+    select
+        models.scoring_model,
+        models.product_line,
+        caps_pivoted.fit_min_points,
+        caps_pivoted.fit_max_points,
+        caps_pivoted.engagement_min_points,
+        caps_pivoted.engagement_max_points,
+        caps_pivoted.total_min_points,
+        caps_pivoted.total_max_points,
+        {%- for setting in settings %}
+        settings_pivoted.{{ setting }},
+        {%- endfor %}
+        {{ dbt.hash(
+            "coalesce(scoring_rules_text.config_text, '') || '#' "
+            ~ "|| coalesce(score_caps_text.config_text, '') || '#' "
+            ~ "|| coalesce(scoring_settings_text.config_text, '') || '#' "
+            ~ "|| coalesce(global_text.config_text, '')"
+        ) }} as scoring_config_version
+    from models
+    left join caps_pivoted
+        on models.scoring_model = caps_pivoted.scoring_model
+    left join settings_pivoted
+        on models.scoring_model = settings_pivoted.scoring_model
+    left join scoring_rules_text
+        on models.scoring_model = scoring_rules_text.scoring_model
+    left join score_caps_text
+        on models.scoring_model = score_caps_text.scoring_model
+    left join scoring_settings_text
+        on models.scoring_model = scoring_settings_text.scoring_model
+    cross join global_text
+
+)
+
+select * from final

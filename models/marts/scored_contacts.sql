@@ -1,0 +1,179 @@
+-- The scored-contact mart: one row per contact and scoring model, as of the scoring date.
+-- fit_score and engagement_score are the capped sums of int_score_components per
+-- category; lead_score is their sum within the total bounds, or 0 for a disqualified
+-- contact (who keeps the components for audit). Grades, tier and the sales-ready flag
+-- come from the thresholds of the seed scoring_settings.
+
+with
+
+contacts as (
+
+    select * from {{ ref('int_contacts_deduplicated') }}
+
+),
+
+model_config as (
+
+    select * from {{ ref('int_scoring_model_config') }}
+
+),
+
+components as (
+
+    select * from {{ ref('int_score_components') }}
+
+),
+
+disqualified as (
+
+    select * from {{ ref('int_contacts_disqualified') }}
+
+),
+
+scorable_contacts as (
+
+    select
+        contact_id,
+        account_id
+    from contacts
+    where created_at is null or created_at <= {{ as_of_timestamp() }}
+
+),
+
+category_points as (
+
+    select
+        contact_id,
+        scoring_model,
+        sum(case when category = 'fit' then points_after_cap else 0 end) as fit_points,
+        sum(case when category = 'engagement' then points_after_cap else 0 end)
+            as engagement_points
+    from components
+    group by contact_id, scoring_model
+
+),
+
+reasons_ranked as (
+
+    select
+        contact_id,
+        scoring_model,
+        reason_text || ' ('
+        || case when points_after_cap > 0 then '+' else '' end
+        || cast(cast(round(points_after_cap, 0) as {{ dbt.type_int() }}) as {{ dbt.type_string() }})
+        || ')' as reason_label,
+        row_number() over (
+            partition by contact_id, scoring_model
+            order by abs(points_after_cap) desc, rule_id
+        ) as reason_rank
+    from components
+    where round(points_after_cap, 0) != 0
+
+),
+
+top_reasons as (
+
+    select
+        reasons_ranked.contact_id,
+        reasons_ranked.scoring_model,
+        {{ dbt.listagg('reasons_ranked.reason_label', "'; '", 'order by reasons_ranked.reason_rank') }}
+            as top_reasons
+    from reasons_ranked
+    inner join model_config
+        on reasons_ranked.scoring_model = model_config.scoring_model
+    where reasons_ranked.reason_rank <= model_config.top_reasons_count
+    group by reasons_ranked.contact_id, reasons_ranked.scoring_model
+
+),
+
+scored as (
+
+    select
+        scorable_contacts.contact_id,
+        model_config.scoring_model,
+        scorable_contacts.account_id,
+        round({{ clamp(
+            'coalesce(category_points.fit_points, 0)',
+            'model_config.fit_min_points', 'model_config.fit_max_points') }}, 2) as fit_score,
+        round({{ clamp(
+            'coalesce(category_points.engagement_points, 0)',
+            'model_config.engagement_min_points', 'model_config.engagement_max_points') }}, 2)
+            as engagement_score,
+        disqualified.contact_id is not null as is_disqualified,
+        disqualified.disqualification_reason,
+        top_reasons.top_reasons,
+        model_config.total_min_points,
+        model_config.total_max_points,
+        model_config.routing_threshold,
+        model_config.fit_grade_a_min,
+        model_config.fit_grade_b_min,
+        model_config.fit_grade_c_min,
+        model_config.engagement_tier_1_min,
+        model_config.engagement_tier_2_min,
+        model_config.scoring_config_version
+    from scorable_contacts
+    cross join model_config
+    left join category_points
+        on
+            scorable_contacts.contact_id = category_points.contact_id
+            and model_config.scoring_model = category_points.scoring_model
+    left join top_reasons
+        on
+            scorable_contacts.contact_id = top_reasons.contact_id
+            and model_config.scoring_model = top_reasons.scoring_model
+    left join disqualified
+        on scorable_contacts.contact_id = disqualified.contact_id
+
+),
+
+graded as (
+
+    select
+        *,
+        case
+            when is_disqualified then 0
+            else {{ clamp('fit_score + engagement_score', 'total_min_points', 'total_max_points') }}
+        end as lead_score,
+        case
+            when fit_score >= fit_grade_a_min then 'A'
+            when fit_score >= fit_grade_b_min then 'B'
+            when fit_score >= fit_grade_c_min then 'C'
+            else 'D'
+        end as fit_grade,
+        case
+            when engagement_score >= engagement_tier_1_min then 1
+            when engagement_score >= engagement_tier_2_min then 2
+            else 3
+        end as engagement_tier
+    from scored
+
+),
+
+final as (
+
+    select
+        contact_id,
+        scoring_model,
+        account_id,
+        cast(fit_score as decimal(7, 2)) as fit_score,
+        cast(engagement_score as decimal(7, 2)) as engagement_score,
+        cast(lead_score as decimal(7, 2)) as lead_score,
+        fit_grade,
+        engagement_tier,
+        fit_grade || cast(engagement_tier as {{ dbt.type_string() }}) as score_matrix,
+        is_disqualified,
+        disqualification_reason,
+        not is_disqualified and lead_score >= routing_threshold as is_sales_ready,
+        case
+            when is_disqualified
+                then 'Disqualified: ' || replace(disqualification_reason, '_', ' ')
+                || coalesce('. ' || top_reasons, '')
+            else coalesce(top_reasons, 'No scoring activity yet')
+        end as top_reasons,
+        {{ as_of_timestamp() }} as scored_as_of,
+        scoring_config_version
+    from graded
+
+)
+
+select * from final

@@ -1,0 +1,68 @@
+"""Shared fixtures: build the dbt project in-process against temporary DuckDB warehouses."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from leadscore.contract import RAW_TABLES
+from leadscore.dbt_runner import PROJECT_DIR, DbtResult, run_dbt
+
+DEMO_END_DATE = "2026-11-01"
+DEMO_CONTACTS = 1500
+
+
+def write_raw_tables(duckdb_path: Path, rows: Mapping[str, Iterable[Mapping[str, object]]]) -> None:
+    """Create every raw table of the landing contract in `duckdb_path`, typed as the
+    contract says, filled with `rows` (keyed by qualified name, e.g. "raw_crm.contacts");
+    tables not given are created empty, columns not given are null."""
+    con = duckdb.connect(str(duckdb_path))
+    try:
+        for table in RAW_TABLES:
+            con.execute(f"create schema if not exists {table.schema}")
+            cols = ", ".join(f"{name} {sql_type}" for name, sql_type in table.columns)
+            con.execute(f"create or replace table {table.qualified_name} ({cols})")
+            data = [tuple(r.get(c) for c in table.column_names) for r in rows.get(table.qualified_name, [])]
+            if data:
+                placeholders = ", ".join("?" for _ in table.columns)
+                con.executemany(f"insert into {table.qualified_name} values ({placeholders})", data)
+    finally:
+        con.close()
+
+
+def query(duckdb_path: Path, sql: str, params: list[object] | None = None) -> list[tuple]:
+    con = duckdb.connect(str(duckdb_path), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def query_dicts(duckdb_path: Path, sql: str) -> list[dict[str, object]]:
+    con = duckdb.connect(str(duckdb_path), read_only=True)
+    try:
+        cur = con.execute(sql)
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row)) for row in cur.fetchall()]
+    finally:
+        con.close()
+
+
+def cli(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "leadscore.cli", *args], check=True, cwd=PROJECT_DIR)
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, DbtResult]:
+    """Demo data (generator at a small size) loaded and built with `dbt build` once."""
+    root = tmp_path_factory.mktemp("demo")
+    data_dir, warehouse = root / "raw", root / "demo.duckdb"
+    cli("generate", "--contacts", str(DEMO_CONTACTS), "--end-date", DEMO_END_DATE, "--out", str(data_dir))
+    cli("load", "--data-dir", str(data_dir), "--duckdb", str(warehouse))
+    result = run_dbt("build", warehouse, dbt_vars={"as_of": DEMO_END_DATE}, target_path=root / "target")
+    return warehouse, result
