@@ -1,0 +1,173 @@
+with
+
+source as (
+
+    select * from {{ source('crm', 'contacts') }}
+
+),
+
+ranked as (
+
+    -- one survivor per id: the latest updated_at, then the smallest raw values
+    select
+        *,
+        row_number() over (
+            partition by nullif(trim(cast(contact_id as {{ dbt.type_string() }})), '')
+            order by
+                updated_at desc nulls last,
+                account_id asc nulls last,
+                email asc nulls last,
+                first_name asc nulls last,
+                last_name asc nulls last,
+                job_title asc nulls last,
+                country asc nulls last,
+                lead_source asc nulls last,
+                email_opt_out asc nulls last,
+                created_at asc nulls last
+        ) as key_rank
+    from source
+
+),
+
+renamed as (
+
+    select
+        nullif(trim(cast(contact_id as {{ dbt.type_string() }})), '') as contact_id,
+        nullif(trim(cast(account_id as {{ dbt.type_string() }})), '') as account_id,
+        nullif(lower(trim(cast(email as {{ dbt.type_string() }}))), '') as email,
+        nullif(trim(cast(first_name as {{ dbt.type_string() }})), '') as first_name,
+        nullif(trim(cast(last_name as {{ dbt.type_string() }})), '') as last_name,
+        nullif(trim(cast(job_title as {{ dbt.type_string() }})), '') as job_title,
+        nullif(upper(trim(cast(country as {{ dbt.type_string() }}))), '') as country_code,
+        nullif(lower(trim(cast(lead_source as {{ dbt.type_string() }}))), '') as lead_source,
+        coalesce(cast(email_opt_out as {{ dbt.type_boolean() }}), false) as has_email_opt_out,
+        cast(created_at as {{ dbt.type_timestamp() }}) as created_at,
+        cast(updated_at as {{ dbt.type_timestamp() }}) as updated_at,
+        key_rank
+    from ranked
+
+),
+
+normalized as (
+
+    select
+        *,
+        coalesce(
+            {{ regex_matches('email', "^[a-z0-9._%+''-]+@[a-z0-9.-]+[.][a-z]{2,}$") }},
+            false
+        ) as is_valid_email,
+        nullif(
+            trim({{ regex_replace_all('lower(job_title)', '[^a-z0-9]+', ' ') }}), ''
+        ) as job_title_key
+    from renamed
+
+),
+
+record_flagged as (
+
+    -- problems of the row itself; only rows without one may survive an e-mail group
+    select
+        *,
+        case
+            when contact_id is null then 'missing_key'
+            when key_rank > 1 then 'duplicate_row'
+            when email is null then 'missing_email'
+            when not is_valid_email then 'malformed_email'
+            when created_at is null then 'missing_timestamp'
+            when
+                created_at > {{ run_started_timestamp() }}
+                or updated_at > {{ run_started_timestamp() }}
+                then 'future_timestamp'
+        end as record_issue
+    from normalized
+
+),
+
+merge_candidates as (
+
+    select
+        *,
+        record_issue is null as is_merge_candidate
+    from record_flagged
+
+),
+
+email_ranked as (
+
+    -- survivor of an e-mail group: the oldest record, then the smallest contact_id
+    select
+        *,
+        row_number() over (
+            partition by email, is_merge_candidate
+            order by created_at asc nulls last, contact_id asc nulls last
+        ) as email_rank
+    from merge_candidates
+
+),
+
+email_survivors as (
+
+    select
+        *,
+        max(
+            case when is_merge_candidate and email_rank = 1 then contact_id end
+        ) over (partition by email) as email_survivor_contact_id
+    from email_ranked
+
+),
+
+id_survivors as (
+
+    -- an older copy of an id follows the surviving copy of that id, so that
+    -- contact_id -> surviving_contact_id is one mapping whichever row it is read from
+    select
+        *,
+        max(
+            case when key_rank = 1 then email_survivor_contact_id end
+        ) over (partition by contact_id) as id_survivor_contact_id
+    from email_survivors
+
+),
+
+merged as (
+
+    select
+        *,
+        case
+            when contact_id is not null and key_rank > 1 then id_survivor_contact_id
+            else email_survivor_contact_id
+        end as surviving_contact_id,
+        coalesce(
+            record_issue,
+            case when is_merge_candidate and email_rank > 1 then 'duplicate_email' end
+        ) as quality_issue
+    from id_survivors
+
+),
+
+final as (
+
+    select
+        contact_id,
+        account_id,
+        email,
+        case
+            when is_valid_email then {{ regex_replace_all('email', '^[^@]*@', '') }}
+        end as email_domain,
+        first_name,
+        last_name,
+        job_title,
+        job_title_key,
+        country_code,
+        lead_source,
+        has_email_opt_out,
+        created_at,
+        updated_at,
+        surviving_contact_id,
+        quality_issue,
+        quality_issue is not null as is_excluded
+    from merged
+
+)
+
+select * from final

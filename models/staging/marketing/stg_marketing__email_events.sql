@@ -1,0 +1,79 @@
+with
+
+source as (
+
+    select * from {{ source('marketing', 'email_events') }}
+
+),
+
+ranked as (
+
+    -- one survivor per id: the latest occurred_at, then the smallest raw values
+    select
+        *,
+        row_number() over (
+            partition by nullif(trim(cast(event_id as {{ dbt.type_string() }})), '')
+            order by
+                occurred_at desc nulls last,
+                contact_id asc nulls last,
+                campaign_id asc nulls last,
+                event_type asc nulls last
+        ) as key_rank
+    from source
+
+),
+
+renamed as (
+
+    select
+        nullif(trim(cast(event_id as {{ dbt.type_string() }})), '') as event_id,
+        nullif(trim(cast(contact_id as {{ dbt.type_string() }})), '') as contact_id,
+        nullif(trim(cast(campaign_id as {{ dbt.type_string() }})), '') as campaign_id,
+        lower(trim(cast(event_type as {{ dbt.type_string() }}))) as event_type_lower,
+        cast(occurred_at as {{ dbt.type_timestamp() }}) as occurred_at,
+        key_rank
+    from ranked
+
+),
+
+normalized as (
+
+    select
+        *,
+        nullif(
+            {{ regex_replace_all('event_type_lower', '[ \\t\\r\\n-]+', '_') }}, ''
+        ) as event_type_raw
+    from renamed
+
+),
+
+flagged as (
+
+    select
+        *,
+        case
+            when event_id is null then 'missing_key'
+            when key_rank > 1 then 'duplicate_row'
+            when occurred_at is null then 'missing_timestamp'
+            when occurred_at > {{ run_started_timestamp() }} then 'future_timestamp'
+            when contact_id is null then 'missing_contact_id'
+        end as quality_issue
+    from normalized
+
+),
+
+final as (
+
+    select
+        event_id,
+        contact_id,
+        campaign_id,
+        event_type_raw,
+        occurred_at,
+        quality_issue,
+        quality_issue is not null as is_excluded
+    from flagged
+
+)
+
+select * from final
