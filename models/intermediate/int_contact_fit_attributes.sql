@@ -10,7 +10,7 @@
     'country': 'lower(country_code)',
     'is_target_account': "case when is_target_account then 'true' else 'false' end",
     'email_type': 'email_type',
-    'lead_source': 'lead_source',
+    'lead_source': regex_replace_all('lead_source', '[ -]+', '_'),
 } %}
 
 with

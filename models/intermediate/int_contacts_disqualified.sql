@@ -22,10 +22,7 @@ events as (
         not is_excluded
         and not is_bot_activity
         and occurred_at <= {{ as_of_timestamp() }}
-        and (
-            event_type in ('email_spam_report', 'form_job_application')
-            or (event_type = 'page_view' and event_detail like '/careers%')
-        )
+        and event_type in ('email_spam_report', 'form_job_application', 'page_view')
 
 ),
 
@@ -41,7 +38,9 @@ rules as (
 
 settings as (
 
-    select job_seeker_careers_views
+    select
+        job_seeker_careers_views,
+        job_seeker_careers_share
     from {{ ref('int_scoring_model_config') }}
     where scoring_model = 'default'
 
@@ -83,7 +82,13 @@ event_signals as (
             as spam_report_count,
         sum(case when event_type = 'form_job_application' then 1 else 0 end)
             as job_application_count,
-        sum(case when event_type = 'page_view' then 1 else 0 end) as careers_view_count
+        sum(case when event_type = 'page_view' then 1 else 0 end) as page_view_count,
+        sum(
+            case
+                when event_type = 'page_view' and event_detail like '/careers%' then 1
+                else 0
+            end
+        ) as careers_view_count
     from events
     group by contact_id
 
@@ -147,7 +152,11 @@ candidate_reasons as (
     cross join settings
     where
         event_signals.job_application_count > 0
-        or event_signals.careers_view_count >= settings.job_seeker_careers_views
+        or (
+            event_signals.careers_view_count >= settings.job_seeker_careers_views
+            and event_signals.careers_view_count
+            >= settings.job_seeker_careers_share * event_signals.page_view_count
+        )
 
 ),
 

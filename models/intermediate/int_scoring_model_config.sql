@@ -5,7 +5,8 @@
 {%- set settings = [
     'routing_threshold', 'fit_grade_a_min', 'fit_grade_b_min', 'fit_grade_c_min',
     'engagement_tier_1_min', 'engagement_tier_2_min', 'bot_click_max_seconds',
-    'bot_page_views_per_minute', 'job_seeker_careers_views', 'top_reasons_count',
+    'bot_page_views_per_minute', 'job_seeker_careers_views', 'job_seeker_careers_share',
+    'top_reasons_count',
 ] %}
 {%- set version_inputs = {
     'scoring_rules': "rule_id, category, signal, match_value, points, max_points, half_life_days",

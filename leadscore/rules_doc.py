@@ -1,0 +1,141 @@
+"""Render the scoring configuration seeds as a page a sales manager can read.
+
+`python -m leadscore.rules_doc` rewrites docs/scoring_rules.md from seeds/*.csv; a test
+fails when the page is out of date, so the page always says what the seeds do.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+OUTPUT = ROOT / "docs" / "scoring_rules.md"
+
+
+def _read(name: str) -> list[dict[str, str]]:
+    with open(SEEDS / f"{name}.csv", newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def _num(value: str) -> str:
+    if value in ("", None):
+        return ""
+    x = float(value)
+    return str(int(x)) if x == int(x) else f"{x:g}"
+
+
+def _signed(value: str) -> str:
+    x = float(value)
+    return ("+" if x > 0 else "") + _num(value)
+
+
+def render() -> str:
+    rules = _read("scoring_rules")
+    caps = {(r["scoring_model"], r["category"]): r for r in _read("score_caps")}
+    settings = {r["setting"]: r for r in _read("scoring_settings") if r["scoring_model"] == "default"}
+    models = _read("scoring_models")
+    out: list[str] = [
+        "# How leads are scored",
+        "",
+        "<!-- Generated from seeds/*.csv by `python -m leadscore.rules_doc`; do not edit by hand. -->",
+        "",
+        "Every contact gets a **fit score** (who they are) and an **engagement score** (what they",
+        "did). Their sum is the **lead score** (0 to 100). Sales works contacts whose lead score is",
+        f"at least **{_num(settings['routing_threshold']['value'])}** (sales-ready), best score matrix first (`A1`, `A2`, `B1`, …).",
+        "",
+        "## Bounds",
+        "",
+        "| score | lowest | highest |",
+        "|---|---|---|",
+    ]
+    for cat, label in (("fit", "fit score"), ("engagement", "engagement score"), ("total", "lead score")):
+        c = caps[("default", cat)]
+        out.append(f"| {label} | {_num(c['min_points'])} | {_num(c['max_points'])} |")
+    out += [
+        "",
+        "## Grades and tiers",
+        "",
+        f"- Fit grade **A** from {_num(settings['fit_grade_a_min']['value'])} fit points, **B** from "
+        f"{_num(settings['fit_grade_b_min']['value'])}, **C** from {_num(settings['fit_grade_c_min']['value'])}, otherwise **D**.",
+        f"- Engagement tier **1** (hot) from {_num(settings['engagement_tier_1_min']['value'])} engagement points, "
+        f"**2** (warm) from {_num(settings['engagement_tier_2_min']['value'])}, otherwise **3** (cold).",
+        "",
+        "## Fit: who the contact is",
+        "",
+        "Points once, when the contact matches. Job titles are read through a keyword map, so",
+        "`V.P. Mktg`, `Vice President, Marketing` and `vp marketing` all count as a VP in marketing.",
+        "",
+        "| the contact … | points |",
+        "|---|---|",
+    ]
+    for r in rules:
+        if r["scoring_model"] == "default" and r["category"] == "fit":
+            out.append(f"| {r['reason_text']} | {_signed(r['points'])} |")
+    out += [
+        "",
+        "## Engagement: what the contact did",
+        "",
+        "Points for every time the contact did it, **halved every half-life** (an action one",
+        "half-life ago counts half, two half-lives ago a quarter), and **capped**: one kind of",
+        "action never adds (or removes) more than its cap. Activity by bots is not scored: an",
+        f"e-mail click within {_num(settings['bot_click_max_seconds']['value'])} seconds of delivery (a link scanner), or more than",
+        f"{_num(settings['bot_page_views_per_minute']['value'])} page views in one minute.",
+        "",
+        "| the contact … | points each | at most | half-life (days) |",
+        "|---|---|---|---|",
+    ]
+    for r in rules:
+        if r["scoring_model"] == "default" and r["category"] == "engagement":
+            half = _num(r["half_life_days"]) or "never decays"
+            out.append(f"| {r['reason_text']} | {_signed(r['points'])} | {_num(r['max_points'])} | {half} |")
+    out += ["", "## Scoring models (one per product line)", ""]
+    for m in models:
+        extra = [r for r in rules if r["scoring_model"] == m["scoring_model"] and m["scoring_model"] != "default"]
+        line = f"- **{m['scoring_model']}**: {m['description']}"
+        if extra:
+            line += " Own rules: " + "; ".join(
+                f"{r['reason_text']} ({_signed(r['points'])}, at most {_num(r['max_points'])})" for r in extra
+            ) + "."
+        out.append(line)
+    out += [
+        "",
+        "## Disqualified: never routed to sales",
+        "",
+        "A disqualified contact keeps its fit and engagement scores (so you can see why), but its",
+        "lead score is 0. When several reasons apply, the first in this list is shown.",
+        "",
+        "| reason | when |",
+        "|---|---|",
+    ]
+    for r in sorted(_read("disqualification_rules"), key=lambda r: int(r["priority"])):
+        if r["is_enabled"].lower() == "true":
+            out.append(f"| {r['reason_code'].replace('_', ' ')} | {r['description']} |")
+    lists = {
+        "Excluded industries": [r["industry"] for r in _read("excluded_industries")],
+        "Competitor domains": [r["domain"] for r in _read("competitor_domains")],
+        "Our own domains": [r["domain"] for r in _read("own_company_domains")],
+        "Personal e-mail domains": [r["domain"] for r in _read("personal_email_domains")],
+    }
+    out += ["", "## Lists", ""]
+    out += [f"- **{k}**: {', '.join(v)}" for k, v in lists.items()]
+    out.append("")
+    return "\n".join(out)
+
+
+def main() -> int:
+    text = render()
+    if "--check" in sys.argv:
+        current = OUTPUT.read_text(encoding="utf-8") if OUTPUT.exists() else ""
+        if current != text:
+            print(f"{OUTPUT} is out of date: run python -m leadscore.rules_doc", file=sys.stderr)
+            return 1
+        return 0
+    OUTPUT.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
