@@ -24,16 +24,16 @@ contacts as (
 final as (
 
     {%- for attribute, expression in attributes.items() %}
-    select
-        contact_id,
-        '{{ attribute }}' as attribute,
-        cast({{ expression }} as {{ dbt.type_string() }}) as attribute_value
-    from contacts
-    where {{ expression }} is not null
-    {%- if not loop.last %}
+        select
+            contact_id,
+            '{{ attribute }}' as attribute,
+            cast({{ expression }} as {{ dbt.type_string() }}) as attribute_value
+        from contacts
+        where {{ expression }} is not null
+        {%- if not loop.last %}
 
-    union all
-    {% endif %}
+            union all
+        {% endif %}
     {%- endfor %}
 
 )

@@ -96,58 +96,78 @@ event_signals as (
 
 candidate_reasons as (
 
-    select contacts.contact_id, 'own_employee' as reason_code
+    select
+        contacts.contact_id,
+        'own_employee' as reason_code
     from contacts
     inner join own_domains on contacts.email_domain = own_domains.domain
 
     union all
 
-    select contacts.contact_id, 'competitor' as reason_code
+    select
+        contacts.contact_id,
+        'competitor' as reason_code
     from contacts
     inner join competitor_domains
         on contacts.email_domain = competitor_domains.domain
     union all
-    select contacts.contact_id, 'competitor' as reason_code
+    select
+        contacts.contact_id,
+        'competitor' as reason_code
     from contacts
     inner join competitor_domains
         on contacts.account_domain = competitor_domains.domain
 
     union all
 
-    select contact_id, 'spam' as reason_code
+    select
+        contact_id,
+        'spam' as reason_code
     from event_signals
     where spam_report_count > 0
     union all
-    select contacts.contact_id, 'spam' as reason_code
+    select
+        contacts.contact_id,
+        'spam' as reason_code
     from contacts
     inner join junk_names
         on {{ normalize_key('contacts.first_name') }} = junk_names.name_value
     union all
-    select contacts.contact_id, 'spam' as reason_code
+    select
+        contacts.contact_id,
+        'spam' as reason_code
     from contacts
     inner join junk_names
         on {{ normalize_key('contacts.last_name') }} = junk_names.name_value
 
     union all
 
-    select contacts.contact_id, 'excluded_industry' as reason_code
+    select
+        contacts.contact_id,
+        'excluded_industry' as reason_code
     from contacts
     inner join excluded_industries
         on contacts.industry_key = excluded_industries.industry_key
 
     union all
 
-    select contact_id, 'student' as reason_code
+    select
+        contact_id,
+        'student' as reason_code
     from contacts
     where seniority = 'student'
 
     union all
 
-    select contact_id, 'job_seeker' as reason_code
+    select
+        contact_id,
+        'job_seeker' as reason_code
     from contacts
     where seniority = 'job_seeker'
     union all
-    select event_signals.contact_id, 'job_seeker' as reason_code
+    select
+        event_signals.contact_id,
+        'job_seeker' as reason_code
     from event_signals
     cross join settings
     where

@@ -53,7 +53,7 @@ seniority_ranked as (
         keyword,
         row_number() over (
             partition by job_title_key
-            order by priority, length(keyword) desc, keyword
+            order by priority asc, length(keyword) desc, keyword
         ) as match_rank
     from matches
     where seniority is not null
@@ -68,7 +68,7 @@ department_ranked as (
         keyword,
         row_number() over (
             partition by job_title_key
-            order by priority, length(keyword) desc, keyword
+            order by priority asc, length(keyword) desc, keyword
         ) as match_rank
     from matches
     where department is not null

@@ -20,21 +20,21 @@
 with
 
 {% for source_table, model, key in crm_tables %}
-{{ source_table }} as (
+    {{ source_table }} as (
 
-    select
-        '{{ source_table }}' as source_table,
-        cast({{ key }} as {{ dbt.type_string() }}) as record_key,
-        quality_issue as reason,
-        case
-            when quality_issue = 'duplicate_email' then 'merged'
-            when is_excluded then 'excluded'
-            else 'value_nulled'
-        end as action
-    from {{ ref(model) }}
-    where quality_issue is not null
+        select
+            '{{ source_table }}' as source_table,
+            cast({{ key }} as {{ dbt.type_string() }}) as record_key,
+            quality_issue as reason,
+            case
+                when quality_issue = 'duplicate_email' then 'merged'
+                when is_excluded then 'excluded'
+                else 'value_nulled'
+            end as action
+        from {{ ref(model) }}
+        where quality_issue is not null
 
-),
+    ),
 {% endfor %}
 
 engagement_events as (
@@ -64,8 +64,8 @@ contacts_not_yet_created as (
 final as (
 
     {%- for source_table, model, key in crm_tables %}
-    select * from {{ source_table }}
-    union all
+        select * from {{ source_table }}
+        union all
     {%- endfor %}
     select * from engagement_events
     union all

@@ -103,13 +103,13 @@ settings_effective as (
 caps_pivoted as (
 
     select
-        scoring_model,
-        {%- for category in ['fit', 'engagement', 'total'] %}
-        max(case when category = '{{ category }}' then min_points end)
-            as {{ category }}_min_points,
-        max(case when category = '{{ category }}' then max_points end)
-            as {{ category }}_max_points{{ "," if not loop.last }}
-        {%- endfor %}
+        {% for category in ['fit', 'engagement', 'total'] %}
+            max(case when category = '{{ category }}' then min_points end)
+                as {{ category }}_min_points,
+            max(case when category = '{{ category }}' then max_points end)
+                as {{ category }}_max_points,
+        {% endfor %}
+        scoring_model
     from caps_effective
     group by scoring_model
 
@@ -118,51 +118,51 @@ caps_pivoted as (
 settings_pivoted as (
 
     select
-        scoring_model,
-        {%- for setting in settings %}
-        max(case when setting = '{{ setting }}' then value end)
-            as {{ setting }}{{ "," if not loop.last }}
-        {%- endfor %}
+        {% for setting in settings %}
+            max(case when setting = '{{ setting }}' then value end) as {{ setting }},
+        {% endfor %}
+        scoring_model
     from settings_effective
     group by scoring_model
 
 ),
 
-{% for seed_name, columns in version_inputs.items() %}
-{{ seed_name }}_text as (
+-- Every configuration row that can change a model's scores, as text: the model's own and
+-- `default` rows of the per-model seeds, and every row of the shared lists.
+config_rows as (
+
+    {% for seed_name, columns in version_inputs.items() %}
+        select
+            {{ normalize_key('scoring_model') }} as scoring_model,
+            '{{ seed_name }}:' || {{ row_text(columns) }} as row_value
+        from {{ ref(seed_name) }}
+        union all
+    {% endfor %}
+    {% for seed_name, columns in global_inputs.items() %}
+        select
+            cast(null as {{ dbt.type_string() }}) as scoring_model,
+            '{{ seed_name }}:' || {{ row_text(columns) }} as row_value
+        from {{ ref(seed_name) }}
+        {{ "union all" if not loop.last }}
+    {% endfor %}
+
+),
+
+config_versions as (
 
     select
         models.scoring_model,
-        {{ dbt.listagg(
-            "cast(" ~ seed_name ~ ".scoring_model as " ~ dbt.type_string() ~ ") || ':' || "
-            ~ lead_scoring.row_text(columns, seed_name),
-            "'|'",
-            "order by " ~ seed_name ~ ".scoring_model, "
-            ~ lead_scoring.row_text(columns, seed_name)
-        ) }} as config_text
+        {{ dbt.hash(dbt.listagg(
+            "coalesce(config_rows.scoring_model, '*') || '|' || config_rows.row_value",
+            "'#'",
+            "order by coalesce(config_rows.scoring_model, '*'), config_rows.row_value"
+        )) }} as scoring_config_version
     from models
-    inner join {{ ref(seed_name) }} as {{ seed_name }}
-        on {{ normalize_key(seed_name ~ '.scoring_model') }} in (models.scoring_model, 'default')
+    inner join config_rows
+        on
+            config_rows.scoring_model is null
+            or config_rows.scoring_model in (models.scoring_model, 'default')
     group by models.scoring_model
-
-),
-{% endfor %}
-
-global_text as (
-
-    select
-        {%- for seed_name, columns in global_inputs.items() %}
-        (
-            select
-                {{ dbt.listagg(
-                    lead_scoring.row_text(columns),
-                    "'|'",
-                    "order by " ~ lead_scoring.row_text(columns)
-                ) }}
-            from {{ ref(seed_name) }}
-        ){{ " ||" if not loop.last }}
-        {%- endfor %}
-        as config_text
 
 ),
 
@@ -177,27 +177,17 @@ final as (
         caps_pivoted.engagement_max_points,
         caps_pivoted.total_min_points,
         caps_pivoted.total_max_points,
-        {%- for setting in settings %}
-        settings_pivoted.{{ setting }},
-        {%- endfor %}
-        {{ dbt.hash(
-            "coalesce(scoring_rules_text.config_text, '') || '#' "
-            ~ "|| coalesce(score_caps_text.config_text, '') || '#' "
-            ~ "|| coalesce(scoring_settings_text.config_text, '') || '#' "
-            ~ "|| coalesce(global_text.config_text, '')"
-        ) }} as scoring_config_version
+        {% for setting in settings %}
+            settings_pivoted.{{ setting }},
+        {% endfor %}
+        config_versions.scoring_config_version
     from models
     left join caps_pivoted
         on models.scoring_model = caps_pivoted.scoring_model
     left join settings_pivoted
         on models.scoring_model = settings_pivoted.scoring_model
-    left join scoring_rules_text
-        on models.scoring_model = scoring_rules_text.scoring_model
-    left join score_caps_text
-        on models.scoring_model = score_caps_text.scoring_model
-    left join scoring_settings_text
-        on models.scoring_model = scoring_settings_text.scoring_model
-    cross join global_text
+    left join config_versions
+        on models.scoring_model = config_versions.scoring_model
 
 )
 

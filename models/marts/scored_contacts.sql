@@ -76,8 +76,9 @@ top_reasons as (
     select
         reasons_ranked.contact_id,
         reasons_ranked.scoring_model,
-        {{ dbt.listagg('reasons_ranked.reason_label', "'; '", 'order by reasons_ranked.reason_rank') }}
-            as top_reasons
+        {{ dbt.listagg(
+            'reasons_ranked.reason_label', "'; '", 'order by reasons_ranked.reason_rank'
+        ) }} as top_reasons
     from reasons_ranked
     inner join model_config
         on reasons_ranked.scoring_model = model_config.scoring_model
@@ -166,8 +167,9 @@ final as (
         not is_disqualified and lead_score >= routing_threshold as is_sales_ready,
         case
             when is_disqualified
-                then 'Disqualified: ' || replace(disqualification_reason, '_', ' ')
-                || coalesce('. ' || top_reasons, '')
+                then
+                    'Disqualified: ' || replace(disqualification_reason, '_', ' ')
+                    || coalesce('. ' || top_reasons, '')
             else coalesce(top_reasons, 'No scoring activity yet')
         end as top_reasons,
         {{ as_of_timestamp() }} as scored_as_of,

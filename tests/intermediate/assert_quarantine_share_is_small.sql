@@ -20,13 +20,13 @@ with
 raw_counts as (
 
     {%- for name, relation in raw_tables %}
-    select
-        '{{ name }}' as source_table,
-        count(*) as raw_row_count
-    from {{ relation }}
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select
+            '{{ name }}' as source_table,
+            count(*) as raw_row_count
+        from {{ relation }}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 
 ),
