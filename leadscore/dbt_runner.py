@@ -18,6 +18,16 @@ log = logging.getLogger(__name__)
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
+def _release_duckdb() -> None:
+    """dbt-duckdb keeps the warehouse open for the life of the process; close it so that
+    the caller (tests, Great Expectations) can open the file after dbt is done."""
+    try:
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    except ImportError:  # another adapter
+        return
+    DuckDBConnectionManager.close_all_connections()
+
+
 @dataclass
 class DbtResult:
     success: bool
@@ -66,7 +76,10 @@ def run_dbt(
         args += ["--vars", json.dumps(dbt_vars)]
     args += list(extra_args)
     log.info("dbt %s", " ".join(args))
-    res = dbtRunner().invoke(args)
+    try:
+        res = dbtRunner().invoke(args)
+    finally:
+        _release_duckdb()
     statuses: dict[str, str] = {}
     messages: dict[str, str] = {}
     if res.result is not None and hasattr(res.result, "results"):
