@@ -56,6 +56,7 @@ summary: setup
 demo: setup data build gx summary
 
 lint: setup
+	mkdir -p warehouse
 	LEADSCORE_DUCKDB_PATH=warehouse/lint.duckdb $(BIN)/sqlfluff lint models tests/staging tests/intermediate tests/marts analyses
 
 pytest: setup

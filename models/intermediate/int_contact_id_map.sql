@@ -1,6 +1,8 @@
 -- Every contact id the CRM knows, mapped to the contact that is scored for it: itself,
--- the survivor it was merged into (same e-mail), or nobody when the contact record is
--- unusable (then its events are quarantined as `contact_excluded`).
+-- the survivor it was merged into (same e-mail; also for a record excluded for another
+-- reason, e.g. a future created_at, when a clean record shares its e-mail), or nobody when
+-- there is no usable record to merge into (then its events are quarantined as
+-- `contact_excluded`). The survivor rule lives in stg_crm__contacts.surviving_contact_id.
 
 with
 
@@ -14,10 +16,7 @@ final as (
 
     select
         contact_id,
-        case
-            when not is_excluded or quality_issue = 'duplicate_email'
-                then surviving_contact_id
-        end as resolved_contact_id,
+        surviving_contact_id as resolved_contact_id,
         quality_issue as contact_quality_issue
     from contacts
     where

@@ -6,7 +6,8 @@ with
 
 models as (
 
-    select scoring_model from {{ ref('scoring_models') }}
+    select {{ normalize_key('scoring_model') }} as scoring_model
+    from {{ ref('scoring_models') }}
 
 ),
 
