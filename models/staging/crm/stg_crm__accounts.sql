@@ -12,7 +12,7 @@ ranked as (
     select
         *,
         row_number() over (
-            partition by nullif(trim(cast(account_id as {{ dbt.type_string() }})), '')
+            partition by {{ clean_text('account_id') }}
             order by
                 updated_at desc nulls last,
                 name asc nulls last,
@@ -31,10 +31,10 @@ ranked as (
 renamed as (
 
     select
-        nullif(trim(cast(account_id as {{ dbt.type_string() }})), '') as account_id,
-        nullif(trim(cast(name as {{ dbt.type_string() }})), '') as account_name,
+        {{ clean_text('account_id') }} as account_id,
+        {{ clean_text('name') }} as account_name,
         lower(trim(cast(domain as {{ dbt.type_string() }}))) as domain_lower,
-        nullif(trim(cast(industry as {{ dbt.type_string() }})), '') as industry,
+        {{ clean_text('industry') }} as industry,
         cast(employee_count as {{ dbt.type_bigint() }}) as raw_employee_count,
         cast(annual_revenue as {{ dbt.type_numeric() }}) as annual_revenue,
         nullif(upper(trim(cast(country as {{ dbt.type_string() }}))), '') as country_code,

@@ -12,7 +12,7 @@ ranked as (
     select
         *,
         row_number() over (
-            partition by nullif(trim(cast(contact_id as {{ dbt.type_string() }})), '')
+            partition by {{ clean_text('contact_id') }}
             order by
                 updated_at desc nulls last,
                 account_id asc nulls last,
@@ -32,12 +32,12 @@ ranked as (
 renamed as (
 
     select
-        nullif(trim(cast(contact_id as {{ dbt.type_string() }})), '') as contact_id,
-        nullif(trim(cast(account_id as {{ dbt.type_string() }})), '') as account_id,
+        {{ clean_text('contact_id') }} as contact_id,
+        {{ clean_text('account_id') }} as account_id,
         nullif(lower(trim(cast(email as {{ dbt.type_string() }}))), '') as email,
-        nullif(trim(cast(first_name as {{ dbt.type_string() }})), '') as first_name,
-        nullif(trim(cast(last_name as {{ dbt.type_string() }})), '') as last_name,
-        nullif(trim(cast(job_title as {{ dbt.type_string() }})), '') as job_title,
+        {{ clean_text('first_name') }} as first_name,
+        {{ clean_text('last_name') }} as last_name,
+        {{ clean_text('job_title') }} as job_title,
         nullif(upper(trim(cast(country as {{ dbt.type_string() }}))), '') as country_code,
         nullif(lower(trim(cast(lead_source as {{ dbt.type_string() }}))), '') as lead_source,
         coalesce(cast(email_opt_out as {{ dbt.type_boolean() }}), false) as has_email_opt_out,

@@ -9,7 +9,7 @@ source as (
 renamed as (
 
     select
-        nullif(trim(cast(contact_id as {{ dbt.type_string() }})), '') as contact_id,
+        {{ clean_text('contact_id') }} as contact_id,
         nullif(lower(trim(cast(status as {{ dbt.type_string() }}))), '') as status,
         cast(changed_at as {{ dbt.type_timestamp() }}) as changed_at,
         -- raw values, only to order exact duplicates deterministically

@@ -13,7 +13,7 @@ ranked as (
     select
         *,
         row_number() over (
-            partition by nullif(trim(cast(opportunity_id as {{ dbt.type_string() }})), '')
+            partition by {{ clean_text('opportunity_id') }}
             order by
                 closed_at desc nulls last,
                 created_at desc nulls last,
@@ -31,9 +31,9 @@ ranked as (
 renamed as (
 
     select
-        nullif(trim(cast(opportunity_id as {{ dbt.type_string() }})), '') as opportunity_id,
-        nullif(trim(cast(account_id as {{ dbt.type_string() }})), '') as account_id,
-        nullif(trim(cast(contact_id as {{ dbt.type_string() }})), '') as contact_id,
+        {{ clean_text('opportunity_id') }} as opportunity_id,
+        {{ clean_text('account_id') }} as account_id,
+        {{ clean_text('contact_id') }} as contact_id,
         nullif(lower(trim(cast(product_line as {{ dbt.type_string() }}))), '') as product_line,
         -- `stage` is the contract's name for the sales stage (a keyword in some dialects)
         nullif(lower(trim(cast(stage as {{ dbt.type_string() }}))), '') as stage,  -- noqa: RF04

@@ -12,7 +12,7 @@ ranked as (
     select
         *,
         row_number() over (
-            partition by nullif(trim(cast(activity_id as {{ dbt.type_string() }})), '')
+            partition by {{ clean_text('activity_id') }}
             order by
                 occurred_at desc nulls last,
                 contact_id asc nulls last,
@@ -25,8 +25,8 @@ ranked as (
 renamed as (
 
     select
-        nullif(trim(cast(activity_id as {{ dbt.type_string() }})), '') as activity_id,
-        nullif(trim(cast(contact_id as {{ dbt.type_string() }})), '') as contact_id,
+        {{ clean_text('activity_id') }} as activity_id,
+        {{ clean_text('contact_id') }} as contact_id,
         nullif(lower(trim(cast(activity_type as {{ dbt.type_string() }}))), '') as activity_type,
         cast(occurred_at as {{ dbt.type_timestamp() }}) as occurred_at,
         key_rank
@@ -38,13 +38,7 @@ flagged as (
 
     select
         *,
-        case
-            when activity_id is null then 'missing_key'
-            when key_rank > 1 then 'duplicate_row'
-            when occurred_at is null then 'missing_timestamp'
-            when occurred_at > {{ run_started_timestamp() }} then 'future_timestamp'
-            when contact_id is null then 'missing_contact_id'
-        end as quality_issue
+        {{ event_quality_issue('activity_id', run_started_timestamp()) }} as quality_issue
     from renamed
 
 ),

@@ -12,7 +12,7 @@ ranked as (
     select
         *,
         row_number() over (
-            partition by nullif(trim(cast(event_id as {{ dbt.type_string() }})), '')
+            partition by {{ clean_text('event_id') }}
             order by
                 occurred_at desc nulls last,
                 contact_id asc nulls last,
@@ -26,9 +26,9 @@ ranked as (
 renamed as (
 
     select
-        nullif(trim(cast(event_id as {{ dbt.type_string() }})), '') as event_id,
-        nullif(trim(cast(contact_id as {{ dbt.type_string() }})), '') as contact_id,
-        nullif(trim(cast(campaign_id as {{ dbt.type_string() }})), '') as campaign_id,
+        {{ clean_text('event_id') }} as event_id,
+        {{ clean_text('contact_id') }} as contact_id,
+        {{ clean_text('campaign_id') }} as campaign_id,
         lower(trim(cast(event_type as {{ dbt.type_string() }}))) as event_type_lower,
         cast(occurred_at as {{ dbt.type_timestamp() }}) as occurred_at,
         key_rank
@@ -51,13 +51,7 @@ flagged as (
 
     select
         *,
-        case
-            when event_id is null then 'missing_key'
-            when key_rank > 1 then 'duplicate_row'
-            when occurred_at is null then 'missing_timestamp'
-            when occurred_at > {{ run_started_timestamp() }} then 'future_timestamp'
-            when contact_id is null then 'missing_contact_id'
-        end as quality_issue
+        {{ event_quality_issue('event_id', run_started_timestamp()) }} as quality_issue
     from normalized
 
 ),

@@ -12,7 +12,7 @@ ranked as (
     select
         *,
         row_number() over (
-            partition by nullif(trim(cast(attendance_id as {{ dbt.type_string() }})), '')
+            partition by {{ clean_text('attendance_id') }}
             order by
                 occurred_at desc nulls last,
                 contact_id asc nulls last,
@@ -27,8 +27,8 @@ ranked as (
 renamed as (
 
     select
-        nullif(trim(cast(attendance_id as {{ dbt.type_string() }})), '') as attendance_id,
-        nullif(trim(cast(contact_id as {{ dbt.type_string() }})), '') as contact_id,
+        {{ clean_text('attendance_id') }} as attendance_id,
+        {{ clean_text('contact_id') }} as contact_id,
         lower(trim(cast(event_type as {{ dbt.type_string() }}))) as event_type_lower,
         lower(trim(cast(status as {{ dbt.type_string() }}))) as status_lower,
         nullif(lower(trim(cast(product_line as {{ dbt.type_string() }}))), '') as product_line,
@@ -56,13 +56,7 @@ flagged as (
 
     select
         *,
-        case
-            when attendance_id is null then 'missing_key'
-            when key_rank > 1 then 'duplicate_row'
-            when occurred_at is null then 'missing_timestamp'
-            when occurred_at > {{ run_started_timestamp() }} then 'future_timestamp'
-            when contact_id is null then 'missing_contact_id'
-        end as quality_issue
+        {{ event_quality_issue('attendance_id', run_started_timestamp()) }} as quality_issue
     from normalized
 
 ),

@@ -12,7 +12,7 @@ ranked as (
     select
         *,
         row_number() over (
-            partition by nullif(trim(cast(submission_id as {{ dbt.type_string() }})), '')
+            partition by {{ clean_text('submission_id') }}
             order by
                 occurred_at desc nulls last,
                 contact_id asc nulls last,
@@ -27,10 +27,10 @@ ranked as (
 renamed as (
 
     select
-        nullif(trim(cast(submission_id as {{ dbt.type_string() }})), '') as submission_id,
-        nullif(trim(cast(contact_id as {{ dbt.type_string() }})), '') as contact_id,
+        {{ clean_text('submission_id') }} as submission_id,
+        {{ clean_text('contact_id') }} as contact_id,
         lower(trim(cast(form_type as {{ dbt.type_string() }}))) as form_type_lower,
-        nullif(trim(cast(asset_name as {{ dbt.type_string() }})), '') as asset_name,
+        {{ clean_text('asset_name') }} as asset_name,
         nullif(lower(trim(cast(product_line as {{ dbt.type_string() }}))), '') as product_line,
         cast(occurred_at as {{ dbt.type_timestamp() }}) as occurred_at,
         key_rank
@@ -53,13 +53,7 @@ flagged as (
 
     select
         *,
-        case
-            when submission_id is null then 'missing_key'
-            when key_rank > 1 then 'duplicate_row'
-            when occurred_at is null then 'missing_timestamp'
-            when occurred_at > {{ run_started_timestamp() }} then 'future_timestamp'
-            when contact_id is null then 'missing_contact_id'
-        end as quality_issue
+        {{ event_quality_issue('submission_id', run_started_timestamp()) }} as quality_issue
     from normalized
 
 ),
