@@ -147,7 +147,9 @@ resolved as (
 
 ),
 
-deliveries as (
+-- Bot detection joins back only the small sets of machine activity found (flood minutes,
+-- scanner clicks), so the large event table is probed against small hash tables.
+first_deliveries as (
 
     select
         contact_id,
@@ -159,15 +161,39 @@ deliveries as (
 
 ),
 
-page_views_per_minute as (
+scanner_clicks as (
+
+    select distinct
+        clicks.contact_id,
+        clicks.campaign_id,
+        clicks.occurred_at
+    from resolved as clicks
+    inner join first_deliveries
+        on
+            clicks.contact_id = first_deliveries.contact_id
+            and clicks.campaign_id = first_deliveries.campaign_id
+    cross join bot_settings
+    where
+        clicks.exclusion_reason is null
+        and clicks.event_type = 'email_click'
+        and {{ dbt.datediff('first_deliveries.delivered_at', 'clicks.occurred_at', 'second') }}
+        between 0 and bot_settings.bot_click_max_seconds
+
+),
+
+flood_minutes as (
 
     select
-        contact_id,
-        {{ dbt.date_trunc('minute', 'occurred_at') }} as occurred_minute,
-        count(*) as page_view_count
+        resolved.contact_id,
+        {{ dbt.date_trunc('minute', 'resolved.occurred_at') }} as occurred_minute
     from resolved
-    where exclusion_reason is null and event_type = 'page_view'
-    group by contact_id, {{ dbt.date_trunc('minute', 'occurred_at') }}
+    cross join bot_settings
+    where resolved.exclusion_reason is null and resolved.event_type = 'page_view'
+    group by
+        resolved.contact_id,
+        {{ dbt.date_trunc('minute', 'resolved.occurred_at') }},
+        bot_settings.bot_page_views_per_minute
+    having count(*) > bot_settings.bot_page_views_per_minute
 
 ),
 
@@ -176,29 +202,25 @@ bot_flagged as (
     select
         resolved.*,
         case
-            when
-                resolved.event_type = 'email_click'
-                and {{ dbt.datediff('deliveries.delivered_at', 'resolved.occurred_at', 'second') }}
-                between 0 and bot_settings.bot_click_max_seconds
+            when scanner_clicks.contact_id is not null
                 then 'email_click_seconds_after_delivery'
-            when
-                resolved.event_type = 'page_view'
-                and page_views_per_minute.page_view_count > bot_settings.bot_page_views_per_minute
-                then 'page_view_flood'
+            when flood_minutes.contact_id is not null then 'page_view_flood'
         end as bot_reason
     from resolved
-    cross join bot_settings
-    left join deliveries
+    left join scanner_clicks
         on
             resolved.event_type = 'email_click'
-            and resolved.contact_id = deliveries.contact_id
-            and resolved.campaign_id = deliveries.campaign_id
-    left join page_views_per_minute
+            and resolved.exclusion_reason is null
+            and resolved.contact_id = scanner_clicks.contact_id
+            and resolved.campaign_id = scanner_clicks.campaign_id
+            and resolved.occurred_at = scanner_clicks.occurred_at
+    left join flood_minutes
         on
             resolved.event_type = 'page_view'
-            and resolved.contact_id = page_views_per_minute.contact_id
+            and resolved.exclusion_reason is null
+            and resolved.contact_id = flood_minutes.contact_id
             and {{ dbt.date_trunc('minute', 'resolved.occurred_at') }}
-            = page_views_per_minute.occurred_minute
+            = flood_minutes.occurred_minute
 
 ),
 
