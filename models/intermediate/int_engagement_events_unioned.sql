@@ -147,16 +147,22 @@ resolved as (
 
 ),
 
--- Bot detection joins back only the small sets of machine activity found (flood minutes,
--- scanner clicks), so the large event table is probed against small hash tables.
+-- Machine activity, found on the staged e-mail and web events directly (per CRM contact
+-- record) so that the large union above is read once and probed only against these small
+-- sets: the first delivery of each campaign, scanner clicks, flood minutes. (They read the
+-- staging tables again instead of the import CTEs so no CTE is referenced twice: DuckDB
+-- would materialize it, and at 100M rows that spills to disk.)
 first_deliveries as (
 
     select
         contact_id,
         campaign_id,
         min(occurred_at) as delivered_at
-    from resolved
-    where exclusion_reason is null and event_type = 'email_delivered'
+    from {{ ref('stg_marketing__email_events') }}
+    where not is_excluded and event_type_raw in (
+        select raw_value from event_type_map
+        where source_table = 'email_events' and event_type = 'email_delivered'
+    )
     group by contact_id, campaign_id
 
 ),
@@ -167,15 +173,18 @@ scanner_clicks as (
         clicks.contact_id,
         clicks.campaign_id,
         clicks.occurred_at
-    from resolved as clicks
+    from {{ ref('stg_marketing__email_events') }} as clicks
     inner join first_deliveries
         on
             clicks.contact_id = first_deliveries.contact_id
             and clicks.campaign_id = first_deliveries.campaign_id
     cross join bot_settings
     where
-        clicks.exclusion_reason is null
-        and clicks.event_type = 'email_click'
+        not clicks.is_excluded
+        and clicks.event_type_raw in (
+            select raw_value from event_type_map
+            where source_table = 'email_events' and event_type = 'email_click'
+        )
         and {{ dbt.datediff('first_deliveries.delivered_at', 'clicks.occurred_at', 'second') }}
         between 0 and bot_settings.bot_click_max_seconds
 
@@ -184,14 +193,14 @@ scanner_clicks as (
 flood_minutes as (
 
     select
-        resolved.contact_id,
-        {{ dbt.date_trunc('minute', 'resolved.occurred_at') }} as occurred_minute
-    from resolved
+        web_events.contact_id,
+        {{ dbt.date_trunc('minute', 'web_events.occurred_at') }} as occurred_minute
+    from {{ ref('stg_marketing__web_events') }} as web_events
     cross join bot_settings
-    where resolved.exclusion_reason is null and resolved.event_type = 'page_view'
+    where not web_events.is_excluded
     group by
-        resolved.contact_id,
-        {{ dbt.date_trunc('minute', 'resolved.occurred_at') }},
+        web_events.contact_id,
+        {{ dbt.date_trunc('minute', 'web_events.occurred_at') }},
         bot_settings.bot_page_views_per_minute
     having count(*) > bot_settings.bot_page_views_per_minute
 
@@ -211,14 +220,14 @@ bot_flagged as (
         on
             resolved.event_type = 'email_click'
             and resolved.exclusion_reason is null
-            and resolved.contact_id = scanner_clicks.contact_id
+            and resolved.raw_contact_id = scanner_clicks.contact_id
             and resolved.campaign_id = scanner_clicks.campaign_id
             and resolved.occurred_at = scanner_clicks.occurred_at
     left join flood_minutes
         on
             resolved.event_type = 'page_view'
             and resolved.exclusion_reason is null
-            and resolved.contact_id = flood_minutes.contact_id
+            and resolved.raw_contact_id = flood_minutes.contact_id
             and {{ dbt.date_trunc('minute', 'resolved.occurred_at') }}
             = flood_minutes.occurred_minute
 
