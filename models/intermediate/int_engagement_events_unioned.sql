@@ -152,18 +152,29 @@ resolved as (
 -- sets: the first delivery of each campaign, scanner clicks, flood minutes. (They read the
 -- staging tables again instead of the import CTEs so no CTE is referenced twice: DuckDB
 -- would materialize it, and at 100M rows that spills to disk.)
+email_event_types as (
+
+    select
+        raw_value,
+        event_type
+    from event_type_map
+    where source_table = 'email_events'
+
+),
+
 first_deliveries as (
 
     select
-        contact_id,
-        campaign_id,
-        min(occurred_at) as delivered_at
-    from {{ ref('stg_marketing__email_events') }}
-    where not is_excluded and event_type_raw in (
-        select raw_value from event_type_map
-        where source_table = 'email_events' and event_type = 'email_delivered'
-    )
-    group by contact_id, campaign_id
+        email_events.contact_id,
+        email_events.campaign_id,
+        min(email_events.occurred_at) as delivered_at
+    from {{ ref('stg_marketing__email_events') }} as email_events
+    inner join email_event_types
+        on email_events.event_type_raw = email_event_types.raw_value
+    where
+        not email_events.is_excluded
+        and email_event_types.event_type = 'email_delivered'
+    group by email_events.contact_id, email_events.campaign_id
 
 ),
 
@@ -174,6 +185,8 @@ scanner_clicks as (
         clicks.campaign_id,
         clicks.occurred_at
     from {{ ref('stg_marketing__email_events') }} as clicks
+    inner join email_event_types
+        on clicks.event_type_raw = email_event_types.raw_value
     inner join first_deliveries
         on
             clicks.contact_id = first_deliveries.contact_id
@@ -181,10 +194,7 @@ scanner_clicks as (
     cross join bot_settings
     where
         not clicks.is_excluded
-        and clicks.event_type_raw in (
-            select raw_value from event_type_map
-            where source_table = 'email_events' and event_type = 'email_click'
-        )
+        and email_event_types.event_type = 'email_click'
         and {{ dbt.datediff('first_deliveries.delivered_at', 'clicks.occurred_at', 'second') }}
         between 0 and bot_settings.bot_click_max_seconds
 
