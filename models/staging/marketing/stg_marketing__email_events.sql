@@ -40,9 +40,7 @@ normalized as (
 
     select
         *,
-        nullif(
-            {{ regex_replace_all('event_type_lower', '[ \\t\\r\\n-]+', '_') }}, ''
-        ) as event_type_raw
+        {{ normalize_code('event_type_lower') }} as event_type_raw
     from renamed
 
 ),

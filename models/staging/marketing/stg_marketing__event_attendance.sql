@@ -42,12 +42,8 @@ normalized as (
 
     select
         *,
-        nullif(
-            {{ regex_replace_all('event_type_lower', '[ \\t\\r\\n-]+', '_') }}, ''
-        ) as event_type_raw,
-        nullif(
-            {{ regex_replace_all('status_lower', '[ \\t\\r\\n-]+', '_') }}, ''
-        ) as attendance_status_raw
+        {{ normalize_code('event_type_lower') }} as event_type_raw,
+        {{ normalize_code('status_lower') }} as attendance_status_raw
     from renamed
 
 ),

@@ -42,9 +42,7 @@ normalized as (
 
     select
         *,
-        nullif(
-            {{ regex_replace_all('form_type_lower', '[ \\t\\r\\n-]+', '_') }}, ''
-        ) as form_type_raw
+        {{ normalize_code('form_type_lower') }} as form_type_raw
     from renamed
 
 ),
