@@ -145,3 +145,22 @@ def test_signal_good_scores_convert_more(demo_warehouse: tuple[Path, DbtResult])
         )
     )
     assert rows[True] > rows[False]
+
+
+def test_every_declared_unit_test_runs(demo_warehouse: tuple[Path, DbtResult]) -> None:
+    """dbt silently ignores `unit_tests:` nested under a model: every unit test must be
+    declared at the top level of a YAML file, and every declared one must have run."""
+    import yaml
+
+    from leadscore.dbt_runner import PROJECT_DIR
+
+    declared: set[str] = set()
+    for path in (PROJECT_DIR / "models").rglob("*.yml"):
+        doc = yaml.safe_load(path.read_text()) or {}
+        for model in doc.get("models", []):
+            assert "unit_tests" not in model, f"{path}: unit_tests nested under model {model['name']}"
+        declared |= {u["name"] for u in doc.get("unit_tests", [])}
+    _, result = demo_warehouse
+    ran = {uid.split(".")[-1] for uid in result.statuses if uid.startswith("unit_test.")}
+    assert len(declared) >= 14
+    assert declared == ran
