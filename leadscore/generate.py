@@ -607,7 +607,7 @@ def _web_sql(totals: dict[str, int]) -> str:
             when persona = 'job_seeker' then {weighted(v.JOB_SEEKER_PAGES, "ub(hp, 1)")}
             when has_opp and t > t_opp then {weighted(v.CUSTOMER_PAGES, "ub(hp, 1)")}
             else {weighted(v.BROWSING_PAGES, "ub(hp, 1)")} end"""
-    background = f"""
+    background = """
         select i, persona, has_opp, t_opp, interest, contact_id as cid,
             twin_contact_id as twin_cid, bg_off + k as eid, sess_off + k // pps as sess_no,
             win_start + u2(i, k // pps, 'sess') * (win_end - win_start)
@@ -834,7 +834,7 @@ def _attendance_sql(totals: dict[str, int]) -> str:
 
 def _touches_sql() -> str:
     """Contacts sales touched: first touch after the first hand-raise (speed to lead)."""
-    fast = f"60 * exp(u(i, 'delay') * ln(2880.0))"  # 1 minute .. 2 days, log-uniform
+    fast = "60 * exp(u(i, 'delay') * ln(2880.0))"  # 1 minute .. 2 days, log-uniform
     slow = f"(2 + 12 * u(i, 'delay2')) * {DAY}"
     return f"""
     create table touch as
@@ -929,7 +929,7 @@ def _opportunities_sql(s: Sizes) -> str:
                  when ({HISTORY} - t_opp) / cycle < 0.66 then 'proposal'
                  else 'negotiation' end
         when won then 'closed_won' else 'closed_lost' end"""
-    contact_opps = f"""
+    contact_opps = """
         select i as n, account_id, contact_id, interest as pl, t_opp, sales_cycle as cycle,
             win_draw as won, emp_c
         from ct where has_opp"""
@@ -1047,7 +1047,7 @@ def _contacts_raw_sql() -> str:
         when u(i, 'tdirt') < 0.17 then '  ' || t0 || ' '
         when u(i, 'tdirt') < 0.19 then replace(t0, ' ', '  ')
         else t0 end"""
-    country = f"""case
+    country = """case
         when u(i, 'ccty') < 0.05 then null
         when u(i, 'ccty') < 0.08 then lower(c0)
         when u(i, 'ccty') < 0.10 then c0 || ' '
