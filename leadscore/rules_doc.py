@@ -44,7 +44,7 @@ def render() -> str:
         "",
         "Every contact gets a **fit score** (who they are) and an **engagement score** (what they",
         "did). Their sum is the **lead score** (0 to 100). Sales works contacts whose lead score is",
-        f"at least **{_num(settings['routing_threshold']['value'])}** (sales-ready), best score matrix first (`A1`, `A2`, `B1`, …).",
+        f"at least **{_num(settings['mql_threshold']['value'])}** (sales-ready, the MQL threshold), best score matrix first (`A1`, `A2`, `B1`, …).",
         "",
         "## Bounds",
         "",

@@ -105,7 +105,7 @@ scored as (
         top_reasons.top_reasons,
         model_config.total_min_points,
         model_config.total_max_points,
-        model_config.routing_threshold,
+        model_config.mql_threshold,
         model_config.fit_grade_a_min,
         model_config.fit_grade_b_min,
         model_config.fit_grade_c_min,
@@ -164,7 +164,7 @@ final as (
         fit_grade || cast(engagement_tier as {{ dbt.type_string() }}) as score_matrix,
         is_disqualified,
         disqualification_reason,
-        not is_disqualified and lead_score >= routing_threshold as is_sales_ready,
+        not is_disqualified and lead_score >= mql_threshold as is_sales_ready,
         case
             when is_disqualified
                 then

@@ -1,4 +1,4 @@
--- A disqualified contact never reaches the routing threshold nor is flagged sales-ready,
+-- A disqualified contact never reaches the MQL threshold nor is flagged sales-ready,
 -- and carries a reason; a contact that is not disqualified carries none.
 
 with
@@ -29,7 +29,7 @@ where
         scored.is_disqualified
         and (
             scored.is_sales_ready
-            or scored.lead_score >= model_config.routing_threshold
+            or scored.lead_score >= model_config.mql_threshold
             or scored.disqualification_reason is null
         )
     )

@@ -702,7 +702,7 @@ def score_contact(profile: Profile, events: list[Event], model: str, as_of: date
         is_disqualified=disqualified,
         disqualification_reason=reasons[0] if reasons else None,
         all_disqualification_reasons=reasons,
-        is_sales_ready=not disqualified and lead >= s("routing_threshold"),
+        is_sales_ready=not disqualified and lead >= s("mql_threshold"),
         top_reasons=top_text,
         components=components,
         fit_points_raw=fit_raw,

@@ -400,7 +400,7 @@ def compare(warehouse: Path, raw: dict[str, list[dict]], actual_rows: list[dict]
             _near(exp.fit_points_raw, grade_edges) or _near(exp.engagement_points_raw, tier_edges)
         ):
             bad.append("score_matrix")
-        routing = config.setting(model, "routing_threshold")
+        routing = config.setting(model, "mql_threshold")
         if act["is_sales_ready"] != exp.is_sales_ready and not _near(exp.lead_score, [routing]):
             bad.append("is_sales_ready")
         if act["top_reasons"] != exp.top_reasons and not _reasons_order_is_fragile(exp):
