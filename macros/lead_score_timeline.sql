@@ -1,0 +1,79 @@
+{#- The lead score at an age (days before the scoring date) from the running state of
+    int_lead_score_timeline: engagement = state_constant + sum over half-life classes of
+    state_weight / decay(age, half-life), then the same bounds and rounding as the
+    scored-contact mart. `age` none = before any event (engagement 0); previous = the
+    state before this row's change (state minus delta_*); growth_prefix = read
+    1 / decay(age, half_life_<n>) from columns <prefix><n> computed once per row (0 for an
+    unused slot) instead of computing it here. Reads the columns fit_score,
+    state_constant, state_weight_<n>, half_life_<n>, delta_* and the bounds. -#}
+{% macro timeline_score(age, previous=false, growth_prefix=none, slots=4) -%}
+    {%- if age is none -%}
+        {%- set engagement = '0' -%}
+    {%- else -%}
+        {%- set terms = [] -%}
+        {%- for slot in range(1, slots + 1) -%}
+            {%- set weight = 'coalesce(state_weight_' ~ slot ~ ', 0)' -%}
+            {%- if previous -%}
+                {%- set weight = '(' ~ weight ~ ' - delta_weight_' ~ slot ~ ')' -%}
+            {%- endif -%}
+            {%- if growth_prefix is none -%}
+                {%- do terms.append(
+                    'case when half_life_' ~ slot ~ ' is null then 0 else ' ~ weight
+                    ~ ' / ' ~ decay_factor(age, 'half_life_' ~ slot) ~ ' end') -%}
+            {%- else -%}
+                {%- do terms.append(weight ~ ' * ' ~ growth_prefix ~ slot) -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- set constant = '(state_constant - delta_constant)' if previous else 'state_constant' -%}
+        {%- set engagement = constant ~ ' + ' ~ (terms | join(' + ')) -%}
+    {%- endif -%}
+    {#- least/greatest keep one copy of the expression (the bounds are never null) -#}
+    least(greatest(
+        fit_score + round(least(greatest({{ engagement }}, engagement_min_points), engagement_max_points), 2),
+        total_min_points), total_max_points)
+{%- endmacro %}
+
+{#- 2 = at or above the MQL threshold, 1 = at or above the lead threshold, 0 = below. -#}
+{% macro score_band(score) -%}
+    case
+        when ({{ score }}) >= mql_threshold then 2
+        when ({{ score }}) >= lead_threshold then 1
+        else 0
+    end
+{%- endmacro %}
+
+{#- The timestamp `age_days` (fractional days, to the microsecond) before the scoring date.
+    Added as whole days, seconds and microseconds: date arithmetic takes 32-bit amounts. -#}
+{% macro timestamp_before_as_of(age_days) -%}
+    {%- set total_us = 'round((' ~ age_days ~ ') * 86400000000, 0)' -%}
+    {%- set whole_seconds = 'floor(' ~ total_us ~ ' / 1000000)' -%}
+    {%- set whole_days = 'floor(' ~ total_us ~ ' / 86400000000)' -%}
+    {{ dbt.dateadd('microsecond',
+        '-cast(' ~ total_us ~ ' - ' ~ whole_seconds ~ ' * 1000000 as ' ~ dbt.type_int() ~ ')',
+        dbt.dateadd('second',
+            '-cast(' ~ whole_seconds ~ ' - ' ~ whole_days ~ ' * 86400 as ' ~ dbt.type_int() ~ ')',
+            dbt.dateadd('day', '-cast(' ~ whole_days ~ ' as ' ~ dbt.type_int() ~ ')',
+                as_of_timestamp()))) }}
+{%- endmacro %}
+
+{#- A rule's piece after `number` events with running weight `weight` (sum of points *
+    decay at each event) and decay `decay` at the last one: piece_constant (the cap while
+    the decayed total exceeds it, or the whole total of a rule that never decays),
+    piece_weight (K of the exponential part) and uncap_age_days (the age at which a capped
+    total decays back to the cap). Reads points, max_points, half_life_days. -#}
+{% macro rule_piece(weight, decay, number, prefix='') -%}
+    {%- set capped = 'half_life_days > 0 and abs(' ~ weight ~ ') > max_points * ' ~ decay -%}
+    case
+        when {{ capped }} then max_points * sign(points)
+        when half_life_days > 0 then 0
+        else {{ clamp('points * ' ~ number, '-max_points', 'max_points') }}
+    end as {{ prefix }}piece_constant,
+    case
+        when {{ capped }} then 0
+        when half_life_days > 0 then {{ weight }}
+        else 0
+    end as {{ prefix }}piece_weight,
+    case
+        when {{ capped }} then half_life_days * ln(max_points / abs({{ weight }})) / ln(2)
+    end as {{ prefix }}uncap_age_days
+{%- endmacro %}

@@ -1,0 +1,529 @@
+-- When each contact's lead score crossed the lead and MQL thresholds, per scoring model,
+-- up to the scoring date: one row per change of score band (prospect < lead < mql), with
+-- the exact score at that moment. Contacts whose score can never reach the lead threshold
+-- (decay-free upper bound below it) and disqualified contacts have no rows: they stay in
+-- their starting band. Fit is constant over time (the CRM keeps only current values).
+--
+-- How it stays exact and linear in the number of events (docs: contact_lifecycle):
+--   * a rule's decayed total after its i-th event is S_i = W_i / decay(age_i), with
+--     W_i = sum of points * decay(age_j) over its events j <= i (a running sum, no pairs);
+--   * its capped contribution is a piece: the cap (constant) while S exceeds it, then
+--     W_i / decay(age) (exponential). The switch happens at age h * log2(cap / W_i) and is
+--     a breakpoint row of its own;
+--   * every piece is C + K / decay(age, h): summing the changes of C and of K per
+--     half-life class over time gives, at every event, engagement = C + sum K_h / decay;
+--   * between rows the score only decays (penalties never decay: a seed test), so it
+--     rises above a threshold only at an event (exact) and falls below one either at an
+--     event (exact) or by decay, found by bisection to the microsecond.
+-- Ages are days before the scoring date (as_of), so larger age = earlier.
+
+{%- set half_life_slots = range(1, 5) %}
+{%- set bisection_steps = 48 %}
+{%- set bisection_columns = [
+    'candidate_key', 'state_constant', 'fit_score', 'engagement_min_points',
+    'engagement_max_points', 'total_min_points', 'total_max_points', 'lead_threshold',
+    'mql_threshold', 'crossed_threshold',
+] %}
+{%- for slot in half_life_slots %}
+    {%- do bisection_columns.extend(['state_weight_' ~ slot, 'half_life_' ~ slot]) %}
+{%- endfor %}
+
+with
+
+contacts as (
+
+    select contact_id
+    from {{ ref('int_contacts_deduplicated') }}
+    where created_at is null or created_at <= {{ as_of_timestamp() }}
+
+),
+
+model_config as (
+
+    select * from {{ ref('int_scoring_model_config') }}
+
+),
+
+disqualified as (
+
+    select contact_id from {{ ref('int_contacts_disqualified') }}
+
+),
+
+components as (
+
+    select * from {{ ref('int_score_components') }}
+
+),
+
+rules as (
+
+    select
+        scoring_model,
+        rule_id,
+        signal,
+        match_value,
+        points,
+        max_points,
+        coalesce(half_life_days, 0) as half_life_days,
+        dense_rank() over (order by rule_id) as rule_number
+    from {{ ref('int_scoring_rules_effective') }}
+    where category = 'engagement' and points != 0
+
+),
+
+half_life_classes as (
+
+    -- every decaying half-life gets a slot (at most 8: a test on the seed)
+    select
+        half_life_days,
+        dense_rank() over (order by half_life_days) as class_slot
+    from (select distinct half_life_days from rules where half_life_days > 0) as distinct_half_lives
+
+),
+
+rules_classified as (
+
+    select
+        rules.*,
+        half_life_classes.class_slot
+    from rules
+    left join half_life_classes
+        on rules.half_life_days = half_life_classes.half_life_days
+
+),
+
+slot_half_lives as (
+
+    select
+        {% for slot in half_life_slots %}
+            max(case when class_slot = {{ slot }} then half_life_days end)
+                as half_life_{{ slot }}{{ "," if not loop.last }}
+        {% endfor %}
+    from half_life_classes
+
+),
+
+contact_bounds as (
+
+    -- fit (constant) and a decay-free upper bound of the engagement a contact could ever
+    -- have had: each positive rule at most its cap, or all its points undecayed
+    select
+        components.contact_id,
+        components.scoring_model,
+        sum(case when components.category = 'fit' then components.points_after_cap else 0 end)
+            as fit_points,
+        sum(
+            case
+                when components.category = 'engagement' and components.points_per_match > 0
+                    then
+                        case
+                            when components.points_before_decay < components.max_points
+                                then components.points_before_decay
+                            else components.max_points
+                        end
+                else 0
+            end
+        ) as engagement_upper_bound
+    from components
+    inner join contacts
+        on components.contact_id = contacts.contact_id
+    group by components.contact_id, components.scoring_model
+
+),
+
+candidates as (
+
+    select
+        contact_bounds.contact_id,
+        model_config.scoring_model,
+        model_config.product_line,
+        round({{ clamp(
+            'contact_bounds.fit_points',
+            'model_config.fit_min_points', 'model_config.fit_max_points') }}, 2) as fit_score,
+        model_config.engagement_min_points,
+        model_config.engagement_max_points,
+        model_config.total_min_points,
+        model_config.total_max_points,
+        model_config.lead_threshold,
+        model_config.mql_threshold,
+        -- a compact integer key: the timeline sorts millions of rows by it
+        row_number() over (order by contact_bounds.contact_id, model_config.scoring_model)
+            as candidate_key
+    from contact_bounds
+    inner join model_config
+        on contact_bounds.scoring_model = model_config.scoring_model
+    where
+        not exists (
+            select 1 from disqualified
+            where disqualified.contact_id = contact_bounds.contact_id
+        )
+        and {{ clamp(
+            clamp('contact_bounds.fit_points',
+                'model_config.fit_min_points', 'model_config.fit_max_points')
+            ~ ' + ' ~ clamp('contact_bounds.engagement_upper_bound',
+                'model_config.engagement_min_points', 'model_config.engagement_max_points'),
+            'model_config.total_min_points', 'model_config.total_max_points') }}
+        >= model_config.lead_threshold
+
+),
+
+events as (
+
+    select
+        contact_id,
+        event_type,
+        event_detail,
+        product_line,
+        {{ age_in_days('occurred_at') }} as age_days
+    from {{ ref('int_engagement_events_unioned') }}
+    where
+        not is_excluded
+        and not is_bot_activity
+        and occurred_at <= {{ as_of_timestamp() }}
+
+),
+
+scored_events as (
+
+    -- one row per candidate event and model rule it earns points from
+    select
+        candidates.candidate_key,
+        rules_classified.rule_number,
+        rules_classified.points,
+        rules_classified.max_points,
+        rules_classified.half_life_days,
+        rules_classified.class_slot,
+        events.age_days,
+        {{ decay_factor('events.age_days', 'rules_classified.half_life_days') }} as decay_at_event
+    from events
+    inner join rules_classified
+        on
+            events.event_type = rules_classified.signal
+            and coalesce(events.event_detail, '') like rules_classified.match_value
+    inner join candidates
+        on
+            events.contact_id = candidates.contact_id
+            and rules_classified.scoring_model = candidates.scoring_model
+    where
+        candidates.product_line is null
+        or events.product_line is null
+        or events.product_line = candidates.product_line
+
+),
+
+rule_running as (
+
+    -- W: the running sum of points * decay at the event; one sort per rule's events
+    select
+        *,
+        sum(points * decay_at_event) over rule_window as running_weight,
+        row_number() over rule_window as event_number,
+        lead(age_days) over rule_window as next_age_days,
+        lag(decay_at_event) over rule_window as previous_decay_at_event
+    from scored_events
+    window rule_window as (
+        partition by candidate_key, rule_number
+        order by age_days desc
+        rows between unbounded preceding and current row
+    )
+
+),
+
+rule_pieces as (
+
+    -- the rule's contribution right after this event and right before it, each as a
+    -- piece C + K / decay(age): capped (C = +/-cap) while the decayed total exceeds the
+    -- cap, else exponential (K = W); a rule that never decays is a constant
+    select
+        *,
+        {{ rule_piece('running_weight', 'decay_at_event', 'event_number') }}
+    from (
+        select
+            *,
+            running_weight - points * decay_at_event as previous_weight,
+            event_number - 1 as previous_event_number
+        from rule_running
+    ) as with_previous
+
+),
+
+rule_changes as (
+
+    -- what this event changes in the rule's piece (the piece before it is the previous
+    -- event's, moved past that one's uncap age if it came first); events that change
+    -- nothing (a rule still at its cap) cannot move the score and are left out
+    select
+        *,
+        piece_constant - case
+            when previous_event_number = 0 then 0
+            when previous_uncap_age_days > age_days then 0
+            else previous_piece_constant
+        end as delta_constant,
+        piece_weight - case
+            when previous_event_number = 0 then 0
+            when previous_uncap_age_days > age_days then previous_weight
+            else previous_piece_weight
+        end as delta_weight
+    from (
+        select
+            *,
+            {{ rule_piece(
+                'previous_weight', 'previous_decay_at_event', 'previous_event_number',
+                prefix='previous_') }}
+        from rule_pieces
+    ) as with_previous_piece
+
+),
+
+stream as (
+
+    select
+        candidate_key,
+        age_days,
+        1 as is_event,
+        delta_constant,
+        class_slot,
+        delta_weight,
+        (cast(round(points * 100, 0) as {{ dbt.type_bigint() }}) + 1000000) * 10000
+        + rule_number as trigger_key
+    from rule_changes
+    where delta_constant != 0 or delta_weight != 0
+    union all
+    select
+        candidate_key,
+        uncap_age_days as age_days,
+        0 as is_event,
+        -max_points * sign(points) as delta_constant,
+        class_slot,
+        running_weight as delta_weight,
+        cast(null as {{ dbt.type_bigint() }}) as trigger_key
+    from rule_pieces
+    where
+        uncap_age_days > coalesce(next_age_days, 0)
+        and uncap_age_days > 0
+
+),
+
+stream_by_age as (
+
+    select
+        candidate_key,
+        age_days,
+        max(is_event) as is_event,
+        sum(delta_constant) as delta_constant,
+        {% for slot in half_life_slots %}
+            sum(case when class_slot = {{ slot }} then delta_weight else 0 end)
+                as delta_weight_{{ slot }},
+        {% endfor %}
+        max(trigger_key) as top_trigger_key,
+        min(trigger_key) as bottom_trigger_key
+    from stream
+    group by candidate_key, age_days
+
+),
+
+states as (
+
+    -- the running state after each change, and the age of the next change (one sort)
+    select
+        stream_by_age.*,
+        coalesce(lead(stream_by_age.age_days) over running_window, 0) as next_age_days,
+        sum(stream_by_age.delta_constant) over running_window as state_constant,
+        {% for slot in half_life_slots %}
+            sum(stream_by_age.delta_weight_{{ slot }}) over running_window
+                as state_weight_{{ slot }},
+            slot_half_lives.half_life_{{ slot }},
+        {% endfor %}
+        candidates.fit_score,
+        candidates.engagement_min_points,
+        candidates.engagement_max_points,
+        candidates.total_min_points,
+        candidates.total_max_points,
+        candidates.lead_threshold,
+        candidates.mql_threshold
+    from stream_by_age
+    inner join candidates
+        on stream_by_age.candidate_key = candidates.candidate_key
+    cross join slot_half_lives
+    window running_window as (
+        partition by stream_by_age.candidate_key
+        order by stream_by_age.age_days desc
+        rows between unbounded preceding and current row
+    )
+
+),
+
+banded as (
+
+    -- the score just before the change (previous state, at this age), right after it,
+    -- and, when it is at least a lead, just before the next change (decayed to that age)
+    select
+        *,
+        {{ score_band('lead_score') }} as band_rank,
+        {{ score_band('lead_score_before') }} as band_rank_before,
+        case
+            when lead_score >= lead_threshold
+                then {{ timeline_score('next_age_days') }}
+            else lead_score
+        end as lead_score_before_next
+    from (
+        select
+            *,
+            {{ timeline_score('age_days', previous=true, growth_prefix='growth_') }}
+                as lead_score_before,
+            {{ timeline_score('age_days', growth_prefix='growth_') }} as lead_score
+        from (
+            select
+                *,
+                {% for slot in half_life_slots %}
+                    case
+                        when half_life_{{ slot }} is null then 0
+                        else 1 / {{ decay_factor('age_days', 'half_life_' ~ slot) }}
+                    end as growth_{{ slot }}{{ "," if not loop.last }}
+                {% endfor %}
+            from states
+        ) as with_growth
+    ) as scored_states
+
+),
+
+event_changes as (
+
+    select
+        candidate_key,
+        age_days,
+        1 as change_order,
+        lead_score,
+        band_rank,
+        'event' as change_kind,
+        case
+            when band_rank > band_rank_before then mod(top_trigger_key, 10000)
+            else mod(bottom_trigger_key, 10000)
+        end as rule_number
+    from banded
+    where band_rank != band_rank_before
+
+),
+
+decay_crossings as (
+
+    -- an interval in which decay took the score below a threshold: search the age at
+    -- which it went below (lower = still at or above, upper = below)
+    {% for threshold in ['mql_threshold', 'lead_threshold'] %}
+        select
+            *,
+            {{ threshold }} as crossed_threshold,
+            age_days as lower_age,
+            next_age_days as upper_age
+        from banded
+        where
+            lead_score >= {{ threshold }}
+            and lead_score_before_next < {{ threshold }}
+        {{ "union all" if not loop.last }}
+    {% endfor %}
+
+),
+
+{% for step in range(bisection_steps) %}
+    bisection_{{ step }} as (
+
+        select
+            {% for column in bisection_columns %}{{ column }}, {% endfor %}
+            case
+                when mid_score >= crossed_threshold then mid_age else lower_age
+            end as lower_age,
+            case
+                when mid_score >= crossed_threshold then upper_age else mid_age
+            end as upper_age
+        from (
+            select
+                *,
+                {{ timeline_score('mid_age') }} as mid_score
+            from (
+                select
+                    *,
+                    (lower_age + upper_age) / 2 as mid_age
+                from {{ 'decay_crossings' if loop.first else 'bisection_' ~ (step - 1) }}
+            ) as midpoints
+        ) as probed
+
+    ),
+
+{% endfor %}
+decay_changes as (
+
+    select
+        candidate_key,
+        -- microseconds, rounded towards the later time: the score there is below
+        floor(upper_age * 86400000000) / 86400000000 as age_days,
+        0 as change_order,
+        {{ timeline_score('floor(upper_age * 86400000000) / 86400000000') }} as lead_score,
+        {{ score_band(timeline_score('floor(upper_age * 86400000000) / 86400000000')) }}
+            as band_rank,
+        'decay' as change_kind,
+        cast(null as {{ dbt.type_bigint() }}) as rule_number
+    from bisection_{{ bisection_steps - 1 }}
+
+),
+
+start_changes as (
+
+    -- the fit score alone reaches a band: the contact starts there (time unknown here)
+    select
+        candidate_key,
+        cast(null as {{ dbt.type_float() }}) as age_days,
+        -1 as change_order,
+        {{ timeline_score(none) }} as lead_score,
+        {{ score_band(timeline_score(none)) }} as band_rank,
+        'start' as change_kind,
+        cast(null as {{ dbt.type_bigint() }}) as rule_number
+    from candidates
+    where {{ score_band(timeline_score(none)) }} > 0
+
+),
+
+changes as (
+
+    select * from start_changes
+    union all
+    select * from event_changes
+    union all
+    select * from decay_changes
+
+),
+
+rule_names as (
+
+    select distinct
+        rule_id,
+        rule_number
+    from rules
+
+),
+
+final as (
+
+    select
+        candidates.contact_id,
+        candidates.scoring_model,
+        {{ timestamp_before_as_of('changes.age_days') }} as changed_at,
+        changes.change_order,
+        cast(round(changes.lead_score, 2) as decimal(7, 2)) as lead_score,
+        changes.band_rank,
+        case changes.band_rank
+            when 2 then 'mql'
+            when 1 then 'lead'
+            else 'prospect'
+        end as score_band,
+        changes.change_kind,
+        rule_names.rule_id
+    from changes
+    inner join candidates
+        on changes.candidate_key = candidates.candidate_key
+    left join rule_names
+        on changes.rule_number = rule_names.rule_number
+
+)
+
+select * from final
