@@ -1,0 +1,366 @@
+-- One row per time a contact became an MQL (entered stage `mql` from prospect or lead,
+-- or entered the CRM as one), per scoring model: when, what moved it, the exact lead
+-- score then, the touchpoints that got it there, the high-intent signals seen before it,
+-- and speed-to-lead: the first sales activity after it, minutes to that first touch, and
+-- the response SLA (scoring_settings.mql_response_sla_minutes) met, breached or open.
+-- Contacts disqualified now (by the scoring engine or by sales) never appear: the alert
+-- list is sales' worklist, and their history keeps the MQL entry.
+
+with
+
+history as (
+
+    select * from {{ ref('lifecycle_stage_history') }}
+
+),
+
+lifecycle as (
+
+    select * from {{ ref('contact_lifecycle') }}
+
+),
+
+contacts as (
+
+    select * from {{ ref('int_contacts_deduplicated') }}
+
+),
+
+model_config as (
+
+    select * from {{ ref('int_scoring_model_config') }}
+
+),
+
+rules as (
+
+    select * from {{ ref('int_scoring_rules_effective') }}
+
+),
+
+components as (
+
+    select * from {{ ref('int_score_components') }}
+
+),
+
+contact_id_map as (
+
+    select * from {{ ref('int_contact_id_map') }}
+
+),
+
+sales_activities as (
+
+    select * from {{ ref('stg_crm__sales_activities') }}
+
+),
+
+intent_signals as (
+
+    select
+        {{ normalize_key('signal_id') }} as signal_id,
+        {{ normalize_key('event_type') }} as event_type,
+        lower(match_value) as match_value,
+        min_events,
+        within_minutes,
+        label
+    from {{ ref('intent_signals') }}
+
+),
+
+entries as (
+
+    select
+        history.stage_history_id as alert_id,
+        history.contact_id,
+        history.scoring_model,
+        history.entered_at as became_mql_at,
+        history.exited_at as mql_exited_at,
+        history.previous_stage,
+        history.trigger_detail as mql_trigger,
+        model_config.product_line,
+        model_config.mql_response_sla_minutes,
+        model_config.alert_touchpoints_count,
+        model_config.intent_lookback_days
+    from history
+    inner join lifecycle
+        on
+            history.contact_id = lifecycle.contact_id
+            and history.scoring_model = lifecycle.scoring_model
+    inner join model_config
+        on history.scoring_model = model_config.scoring_model
+    where
+        history.stage = 'mql'
+        and (history.previous_stage is null or history.previous_stage in ('prospect', 'lead'))
+        and lifecycle.lifecycle_stage != 'disqualified'
+
+),
+
+alerted_events as (
+
+    -- the usable events of alerted contacts up to the scoring date (a small slice)
+    select
+        events.contact_id,
+        events.event_type,
+        events.event_detail,
+        events.product_line,
+        events.occurred_at
+    from {{ ref('int_engagement_events_unioned') }} as events
+    where
+        not events.is_excluded
+        and not events.is_bot_activity
+        and events.occurred_at <= {{ as_of_timestamp() }}
+        and events.contact_id in (select entries.contact_id from entries)
+
+),
+
+scored_touches as (
+
+    -- every scored event up to the MQL moment, with its rule's points and its decay then
+    select
+        entries.alert_id,
+        rules.rule_id,
+        rules.reason_text,
+        rules.points,
+        rules.max_points,
+        alerted_events.occurred_at,
+        rules.points * {{ decay_factor(
+            dbt.datediff('alerted_events.occurred_at', 'entries.became_mql_at', 'second')
+            ~ ' / 86400.0', 'rules.half_life_days') }} as points_at_mql
+    from entries
+    inner join alerted_events
+        on
+            entries.contact_id = alerted_events.contact_id
+            and alerted_events.occurred_at <= entries.became_mql_at
+    inner join rules
+        on
+            entries.scoring_model = rules.scoring_model
+            and rules.category = 'engagement'
+            and rules.points != 0
+            and alerted_events.event_type = rules.signal
+            and coalesce(alerted_events.event_detail, '') like rules.match_value
+    where
+        entries.product_line is null
+        or alerted_events.product_line is null
+        or alerted_events.product_line = entries.product_line
+
+),
+
+engagement_at_mql as (
+
+    select
+        alert_id,
+        sum({{ clamp('rule_points', '-max_points', 'max_points') }}) as engagement_points
+    from (
+        select
+            alert_id,
+            rule_id,
+            max_points,
+            sum(points_at_mql) as rule_points
+        from scored_touches
+        group by alert_id, rule_id, max_points
+    ) as per_rule
+    group by alert_id
+
+),
+
+fit_points as (
+
+    select
+        contact_id,
+        scoring_model,
+        sum(points_after_cap) as fit_points
+    from components
+    where category = 'fit'
+    group by contact_id, scoring_model
+
+),
+
+score_at_mql as (
+
+    -- the same bounds and rounding as the scored-contact mart, at the MQL moment
+    select
+        entries.alert_id,
+        round({{ clamp('coalesce(fit_points.fit_points, 0)',
+            'model_config.fit_min_points', 'model_config.fit_max_points') }}, 2) as fit_score,
+        round({{ clamp('coalesce(engagement_at_mql.engagement_points, 0)',
+            'model_config.engagement_min_points', 'model_config.engagement_max_points') }}, 2)
+            as engagement_score,
+        model_config.total_min_points,
+        model_config.total_max_points
+    from entries
+    inner join model_config
+        on entries.scoring_model = model_config.scoring_model
+    left join fit_points
+        on
+            entries.contact_id = fit_points.contact_id
+            and entries.scoring_model = fit_points.scoring_model
+    left join engagement_at_mql
+        on entries.alert_id = engagement_at_mql.alert_id
+
+),
+
+touchpoints_ranked as (
+
+    select
+        scored_touches.alert_id,
+        scored_touches.occurred_at,
+        scored_touches.reason_text || ' ('
+        || case when scored_touches.points > 0 then '+' else '' end
+        || cast(scored_touches.points as {{ dbt.type_string() }}) || ') at '
+        || cast(scored_touches.occurred_at as {{ dbt.type_string() }}) as touchpoint_label,
+        row_number() over (
+            partition by scored_touches.alert_id
+            order by scored_touches.occurred_at desc, scored_touches.rule_id
+        ) as touchpoint_rank,
+        entries.alert_touchpoints_count
+    from scored_touches
+    inner join entries
+        on scored_touches.alert_id = entries.alert_id
+
+),
+
+touchpoints as (
+
+    select
+        alert_id,
+        {{ dbt.listagg('touchpoint_label', "'; '", 'order by touchpoint_rank') }} as touchpoints,
+        count(*) as touchpoint_count
+    from touchpoints_ranked
+    where touchpoint_rank <= alert_touchpoints_count
+    group by alert_id
+
+),
+
+signal_events as (
+
+    -- events that belong to an intent signal, within the look-back before the MQL moment
+    select distinct
+        entries.alert_id,
+        intent_signals.signal_id,
+        intent_signals.label,
+        intent_signals.min_events,
+        intent_signals.within_minutes,
+        alerted_events.occurred_at
+    from entries
+    inner join alerted_events
+        on
+            entries.contact_id = alerted_events.contact_id
+            and alerted_events.occurred_at <= entries.became_mql_at
+            and alerted_events.occurred_at >= {{ dbt.dateadd(
+                'day', '-cast(entries.intent_lookback_days as ' ~ dbt.type_int() ~ ')',
+                'entries.became_mql_at') }}
+    inner join intent_signals
+        on
+            alerted_events.event_type = intent_signals.event_type
+            and coalesce(alerted_events.event_detail, '') like intent_signals.match_value
+
+),
+
+signals_seen as (
+
+    -- a signal is seen when min_events of its events fall within within_minutes of each
+    -- other (counted back from each event), or anywhere in the look-back without a window
+    select distinct
+        later.alert_id,
+        later.signal_id,
+        later.label
+    from signal_events as later
+    inner join signal_events as earlier
+        on
+            later.alert_id = earlier.alert_id
+            and later.signal_id = earlier.signal_id
+            and earlier.occurred_at <= later.occurred_at
+            and (
+                later.within_minutes is null
+                or {{ dbt.datediff('earlier.occurred_at', 'later.occurred_at', 'second') }}
+                <= later.within_minutes * 60
+            )
+    group by later.alert_id, later.signal_id, later.label, later.occurred_at, later.min_events
+    having count(*) >= later.min_events
+
+),
+
+signals_per_alert as (
+
+    select
+        alert_id,
+        {{ dbt.listagg('label', "'; '", 'order by label') }} as high_intent_signals,
+        count(*) as high_intent_signal_count
+    from signals_seen
+    group by alert_id
+
+),
+
+first_touches as (
+
+    select
+        alert_id,
+        activity_type as first_touch_type,
+        occurred_at as first_touch_at
+    from (
+        select
+            entries.alert_id,
+            sales_activities.activity_type,
+            sales_activities.occurred_at,
+            row_number() over (
+                partition by entries.alert_id
+                order by sales_activities.occurred_at, sales_activities.activity_id
+            ) as touch_rank
+        from entries
+        inner join contact_id_map
+            on entries.contact_id = contact_id_map.resolved_contact_id
+        inner join sales_activities
+            on
+                contact_id_map.contact_id = sales_activities.contact_id
+                and sales_activities.occurred_at >= entries.became_mql_at
+        where
+            not sales_activities.is_excluded
+            and sales_activities.occurred_at <= {{ as_of_timestamp() }}
+    ) as ranked_touches
+    where touch_rank = 1
+
+),
+
+final as (
+
+    select
+        entries.alert_id,
+        entries.contact_id,
+        entries.scoring_model,
+        contacts.account_id,
+        entries.became_mql_at,
+        entries.mql_exited_at,
+        entries.previous_stage,
+        entries.mql_trigger,
+        cast({{ clamp('score_at_mql.fit_score + score_at_mql.engagement_score',
+            'score_at_mql.total_min_points', 'score_at_mql.total_max_points') }}
+            as decimal(7, 2)) as lead_score_at_mql,
+        cast(score_at_mql.fit_score as decimal(7, 2)) as fit_score_at_mql,
+        cast(score_at_mql.engagement_score as decimal(7, 2)) as engagement_score_at_mql,
+        touchpoints.touchpoints,
+        coalesce(touchpoints.touchpoint_count, 0) as touchpoint_count,
+        signals_per_alert.high_intent_signals,
+        coalesce(signals_per_alert.high_intent_signal_count, 0) as high_intent_signal_count,
+        first_touches.first_touch_at,
+        first_touches.first_touch_type,
+        {{ sla_fields(
+            'entries.became_mql_at', 'first_touches.first_touch_at',
+            'entries.mql_response_sla_minutes') }},
+        {{ as_of_timestamp() }} as alerts_as_of
+    from entries
+    inner join score_at_mql
+        on entries.alert_id = score_at_mql.alert_id
+    left join contacts
+        on entries.contact_id = contacts.contact_id
+    left join touchpoints
+        on entries.alert_id = touchpoints.alert_id
+    left join signals_per_alert
+        on entries.alert_id = signals_per_alert.alert_id
+    left join first_touches
+        on entries.alert_id = first_touches.alert_id
+
+)
+
+select * from final
