@@ -62,7 +62,9 @@ current_values as (
         scores.fit_grade,
         scores.score_matrix,
         lifecycle.lifecycle_stage,
-        scores.top_reasons,
+        -- without the points ("Requested a demo (+30)" -> "Requested a demo"): they decay
+        -- a little every day and would rewrite most rows daily
+        {{ regex_replace_all('scores.top_reasons', ' [(][+-]?[0-9]+[)]', '') }} as top_reasons,
         false as is_deleted,
         scores.scoring_config_version
     from scores
