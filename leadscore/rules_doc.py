@@ -113,6 +113,56 @@ def render() -> str:
     for r in sorted(_read("disqualification_rules"), key=lambda r: int(r["priority"])):
         if r["is_enabled"].lower() == "true":
             out.append(f"| {r['reason_code'].replace('_', ' ')} | {r['description']} |")
+    s_ = {k: _num(v["value"]) for k, v in settings.items()}
+    rule_names = {r["rule_id"]: r["reason_text"] for r in rules if r["scoring_model"] == "default"}
+    hand_raisers = [rule_names.get(r["rule_id"], r["rule_id"]) for r in _read("lifecycle_hand_raisers")]
+    out += [
+        "",
+        "## Lifecycle stages: where each contact stands",
+        "",
+        "Every contact is in exactly one stage, checked in this order (the first that holds wins):",
+        "",
+        "| stage | when |",
+        "|---|---|",
+        "| disqualified | one of the reasons above, or sales rejected the lead |",
+        "| customer | an opportunity was won (for a product-line model: of that product line) |",
+        "| sql | an opportunity is open |",
+        "| sal | sales accepted the lead or is working it |",
+        f"| mql | lead score at least **{s_['mql_threshold']}**, or a hand-raise in the last"
+        f" {s_['hand_raiser_mql_hold_days']} days ({', '.join(hand_raisers).lower()}) |",
+        f"| lead | lead score at least **{s_['lead_threshold']}**, or sales recycled the lead |",
+        "| prospect | everyone else |",
+        "",
+        "Contacts move down as well as up: as engagement decays, a lead can fall back to prospect.",
+        "A recycled lead becomes an MQL again only when its score crosses the MQL threshold again",
+        "(or it raises a hand again). What each CRM lead status means:",
+        "",
+        "| lead status | effect |",
+        "|---|---|",
+    ]
+    for r in _read("lead_status_stages"):
+        out.append(f"| {r['status']} | {r['description']} |")
+    signals: dict[str, str] = {}
+    for r in _read("intent_signals"):
+        signals.setdefault(r["signal_id"], r["label"])
+    sla_hours = float(settings["mql_response_sla_minutes"]["value"]) / 60
+    out += [
+        "",
+        "## New-MQL alerts",
+        "",
+        "Sales gets an alert every time a contact becomes an MQL, with the score then, the last",
+        f"{s_['alert_touchpoints_count']} scored actions and the high-intent signals of the previous"
+        f" {s_['intent_lookback_days']} days: {'; '.join(signals.values()).lower()}.",
+        f"The first sales touch is due within **{_num(sla_hours)} hours** (later is an SLA breach).",
+        "",
+        "## Accounts and funnel",
+        "",
+        f"- An account's engagement is the sum of its {s_['account_top_contacts_count']} most engaged contacts'"
+        f" engagement scores, at most {s_['account_engagement_max_points']}; a contact with at least"
+        f" {s_['engaged_contact_min_engagement']} engagement points counts as engaged.",
+        f"- A monthly MQL cohort of which fewer than {_num(float(settings['min_mql_to_sql_rate']['value']) * 100)}%"
+        " become SQL is flagged: marketing qualifies too soon.",
+    ]
     lists = {
         "Excluded industries": [r["industry"] for r in _read("excluded_industries")],
         "Competitor domains": [r["domain"] for r in _read("competitor_domains")],

@@ -74,11 +74,15 @@ rules as (
 
 half_life_classes as (
 
-    -- every decaying half-life gets a slot (at most 8: a test on the seed)
+    -- every decaying half-life gets a slot (at most 4: a test on the seed)
     select
         half_life_days,
         dense_rank() over (order by half_life_days) as class_slot
-    from (select distinct half_life_days from rules where half_life_days > 0) as distinct_half_lives
+    from (
+        select distinct half_life_days
+        from rules
+        where half_life_days > 0
+    ) as distinct_half_lives
 
 ),
 
@@ -98,8 +102,9 @@ slot_half_lives as (
     select
         {% for slot in half_life_slots %}
             max(case when class_slot = {{ slot }} then half_life_days end)
-                as half_life_{{ slot }}{{ "," if not loop.last }}
+                as half_life_{{ slot }},
         {% endfor %}
+        count(*) as half_life_class_count
     from half_life_classes
 
 ),
@@ -375,13 +380,13 @@ banded as (
             {{ timeline_score('age_days', growth_prefix='growth_') }} as lead_score
         from (
             select
-                *,
                 {% for slot in half_life_slots %}
                     case
-                        when half_life_{{ slot }} is null then 0
-                        else 1 / {{ decay_factor('age_days', 'half_life_' ~ slot) }}
-                    end as growth_{{ slot }}{{ "," if not loop.last }}
+                        when states.half_life_{{ slot }} is null then 0
+                        else 1 / {{ decay_factor('states.age_days', 'states.half_life_' ~ slot) }}
+                    end as growth_{{ slot }},
                 {% endfor %}
+                states.*
             from states
         ) as with_growth
     ) as scored_states
@@ -429,7 +434,9 @@ decay_crossings as (
     bisection_{{ step }} as (
 
         select
-            {% for column in bisection_columns %}{{ column }}, {% endfor %}
+            {% for column in bisection_columns %}
+                {{ column }},
+            {% endfor %}
             case
                 when mid_score >= crossed_threshold then mid_age else lower_age
             end as lower_age,

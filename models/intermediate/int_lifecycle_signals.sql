@@ -91,7 +91,7 @@ hand_raise_events as (
         not is_excluded
         and not is_bot_activity
         and occurred_at <= {{ as_of_timestamp() }}
-        and event_type in (select signal from hand_raiser_rules)
+        and event_type in (select hand_raiser_rules.signal from hand_raiser_rules)
 
 ),
 
@@ -160,7 +160,8 @@ hand_raise_signals as (
         'hand_raise' as signal_type,
         cast(null as {{ dbt.type_int() }}) as band_rank,
         cast(null as {{ dbt.type_string() }}) as sales_effect,
-        {{ dbt.dateadd('day', 'cast(hand_raiser_mql_hold_days as ' ~ dbt.type_int() ~ ')', 'occurred_at') }}
+        {{ dbt.dateadd(
+            'day', 'cast(hand_raiser_mql_hold_days as ' ~ dbt.type_int() ~ ')', 'occurred_at') }}
             as hand_raise_until,
         0 as opportunity_delta,
         0 as won_delta,
@@ -226,8 +227,9 @@ model_opportunities as (
         model_config.scoring_model,
         opportunities.opportunity_id,
         opportunities.created_at,
-        case when opportunities.closed_at <= {{ as_of_timestamp() }} then opportunities.closed_at end
-            as closed_at,
+        case
+            when opportunities.closed_at <= {{ as_of_timestamp() }} then opportunities.closed_at
+        end as closed_at,
         opportunities.is_won and opportunities.closed_at <= {{ as_of_timestamp() }} as is_won
     from opportunities
     inner join contact_id_map
@@ -316,7 +318,9 @@ starts as (
         case
             when first_signals.first_signal_at < contacts.created_at
                 then first_signals.first_signal_at
-            else coalesce(contacts.created_at, first_signals.first_signal_at, {{ as_of_timestamp() }})
+            else coalesce(
+                contacts.created_at, first_signals.first_signal_at, {{ as_of_timestamp() }}
+            )
         end as started_at,
         disqualified.disqualification_reason
     from contacts

@@ -132,7 +132,7 @@ scored_touches as (
     inner join alerted_events
         on
             entries.contact_id = alerted_events.contact_id
-            and alerted_events.occurred_at <= entries.became_mql_at
+            and entries.became_mql_at >= alerted_events.occurred_at
     inner join rules
         on
             entries.scoring_model = rules.scoring_model
@@ -181,23 +181,31 @@ score_at_mql as (
 
     -- the same bounds and rounding as the scored-contact mart, at the MQL moment
     select
-        entries.alert_id,
-        round({{ clamp('coalesce(fit_points.fit_points, 0)',
-            'model_config.fit_min_points', 'model_config.fit_max_points') }}, 2) as fit_score,
-        round({{ clamp('coalesce(engagement_at_mql.engagement_points, 0)',
-            'model_config.engagement_min_points', 'model_config.engagement_max_points') }}, 2)
-            as engagement_score,
-        model_config.total_min_points,
-        model_config.total_max_points
-    from entries
-    inner join model_config
-        on entries.scoring_model = model_config.scoring_model
-    left join fit_points
-        on
-            entries.contact_id = fit_points.contact_id
-            and entries.scoring_model = fit_points.scoring_model
-    left join engagement_at_mql
-        on entries.alert_id = engagement_at_mql.alert_id
+        alert_id,
+        fit_score,
+        engagement_score,
+        {{ clamp('fit_score + engagement_score', 'total_min_points', 'total_max_points') }}
+            as lead_score
+    from (
+        select
+            entries.alert_id,
+            round({{ clamp('coalesce(fit_points.fit_points, 0)',
+                'model_config.fit_min_points', 'model_config.fit_max_points') }}, 2) as fit_score,
+            round({{ clamp('coalesce(engagement_at_mql.engagement_points, 0)',
+                'model_config.engagement_min_points', 'model_config.engagement_max_points') }}, 2)
+                as engagement_score,
+            model_config.total_min_points,
+            model_config.total_max_points
+        from entries
+        inner join model_config
+            on entries.scoring_model = model_config.scoring_model
+        left join fit_points
+            on
+                entries.contact_id = fit_points.contact_id
+                and entries.scoring_model = fit_points.scoring_model
+        left join engagement_at_mql
+            on entries.alert_id = engagement_at_mql.alert_id
+    ) as bounded
 
 ),
 
@@ -212,7 +220,7 @@ touchpoints_ranked as (
         || cast(scored_touches.occurred_at as {{ dbt.type_string() }}) as touchpoint_label,
         row_number() over (
             partition by scored_touches.alert_id
-            order by scored_touches.occurred_at desc, scored_touches.rule_id
+            order by scored_touches.occurred_at desc, scored_touches.rule_id asc
         ) as touchpoint_rank,
         entries.alert_touchpoints_count
     from scored_touches
@@ -247,10 +255,10 @@ signal_events as (
     inner join alerted_events
         on
             entries.contact_id = alerted_events.contact_id
-            and alerted_events.occurred_at <= entries.became_mql_at
-            and alerted_events.occurred_at >= {{ dbt.dateadd(
+            and entries.became_mql_at >= alerted_events.occurred_at
+            and {{ dbt.dateadd(
                 'day', '-cast(entries.intent_lookback_days as ' ~ dbt.type_int() ~ ')',
-                'entries.became_mql_at') }}
+                'entries.became_mql_at') }} <= alerted_events.occurred_at
     inner join intent_signals
         on
             alerted_events.event_type = intent_signals.event_type
@@ -262,7 +270,7 @@ signals_seen as (
 
     -- a signal is seen when min_events of its events fall within within_minutes of each
     -- other (counted back from each event), or anywhere in the look-back without a window
-    select distinct
+    select
         later.alert_id,
         later.signal_id,
         later.label
@@ -271,7 +279,7 @@ signals_seen as (
         on
             later.alert_id = earlier.alert_id
             and later.signal_id = earlier.signal_id
-            and earlier.occurred_at <= later.occurred_at
+            and later.occurred_at >= earlier.occurred_at
             and (
                 later.within_minutes is null
                 or {{ dbt.datediff('earlier.occurred_at', 'later.occurred_at', 'second') }}
@@ -314,7 +322,7 @@ first_touches as (
         inner join sales_activities
             on
                 contact_id_map.contact_id = sales_activities.contact_id
-                and sales_activities.occurred_at >= entries.became_mql_at
+                and entries.became_mql_at <= sales_activities.occurred_at
         where
             not sales_activities.is_excluded
             and sales_activities.occurred_at <= {{ as_of_timestamp() }}
@@ -334,9 +342,7 @@ final as (
         entries.mql_exited_at,
         entries.previous_stage,
         entries.mql_trigger,
-        cast({{ clamp('score_at_mql.fit_score + score_at_mql.engagement_score',
-            'score_at_mql.total_min_points', 'score_at_mql.total_max_points') }}
-            as decimal(7, 2)) as lead_score_at_mql,
+        cast(score_at_mql.lead_score as decimal(7, 2)) as lead_score_at_mql,
         cast(score_at_mql.fit_score as decimal(7, 2)) as fit_score_at_mql,
         cast(score_at_mql.engagement_score as decimal(7, 2)) as engagement_score_at_mql,
         touchpoints.touchpoints,

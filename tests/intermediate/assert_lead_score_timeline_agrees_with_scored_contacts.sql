@@ -27,8 +27,9 @@ last_changes as (
             *,
             row_number() over (
                 partition by contact_id, scoring_model
-                order by coalesce(changed_at, cast('1900-01-01' as {{ dbt.type_timestamp() }})) desc,
-                change_order desc
+                order by
+                    coalesce(changed_at, cast('1900-01-01' as {{ dbt.type_timestamp() }})) desc,
+                    change_order desc
             ) as change_rank
         from {{ ref('int_lead_score_timeline') }}
     ) as ranked

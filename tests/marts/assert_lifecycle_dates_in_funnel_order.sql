@@ -9,7 +9,15 @@ lifecycle as (
 
 )
 
-select * from lifecycle
+select
+    contact_id,
+    scoring_model,
+    became_lead_at,
+    became_mql_at,
+    became_sal_at,
+    became_sql_at,
+    became_customer_at
+from lifecycle
 where
     (became_mql_at is not null and (became_lead_at is null or became_lead_at > became_mql_at))
     or (became_sal_at is not null and (became_mql_at is null or became_mql_at > became_sal_at))

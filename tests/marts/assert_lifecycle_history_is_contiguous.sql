@@ -18,7 +18,15 @@ history as (
 
 )
 
-select * from history
+select
+    contact_id,
+    scoring_model,
+    stage,
+    entered_at,
+    exited_at,
+    next_entered_at,
+    is_current
+from history
 where
     (rank_from_last = 1 and (exited_at is not null or not is_current))
     or (

@@ -4,7 +4,10 @@ with
 
 scored as (
 
-    select contact_id, scoring_model from {{ ref('scored_contacts') }}
+    select
+        contact_id,
+        scoring_model
+    from {{ ref('scored_contacts') }}
 
 ),
 

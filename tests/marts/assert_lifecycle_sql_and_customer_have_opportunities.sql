@@ -12,7 +12,10 @@ lifecycle as (
 
 model_config as (
 
-    select scoring_model, product_line from {{ ref('int_scoring_model_config') }}
+    select
+        scoring_model,
+        product_line
+    from {{ ref('int_scoring_model_config') }}
 
 ),
 
@@ -48,7 +51,12 @@ opportunities as (
 
 )
 
-select lifecycle.*
+select
+    lifecycle.contact_id,
+    lifecycle.scoring_model,
+    lifecycle.lifecycle_stage,
+    lifecycle.became_sql_at,
+    lifecycle.became_customer_at
 from lifecycle
 left join opportunities
     on

@@ -18,7 +18,10 @@ timeline as (
 
 model_config as (
 
-    select scoring_model, mql_threshold from {{ ref('int_scoring_model_config') }}
+    select
+        scoring_model,
+        mql_threshold
+    from {{ ref('int_scoring_model_config') }}
 
 )
 

@@ -49,6 +49,9 @@ def raw_rows(spec: dict) -> dict[str, list[dict]]:
             for k in TIMESTAMP_COLUMNS:
                 row[k] = datetime.fromisoformat(row[k]) if row.get(k) else None
             raw["raw_crm.contacts"].append(row)
+            for n, fact in enumerate(contact.get("crm") or [], start=1):
+                table, out = crm_row(contact, n, fact)
+                raw[f"raw_crm.{table}"].append(out)
             for n, event in enumerate(contact.get("events") or [], start=1):
                 kind = event["kind"]
                 out = {k: v for k, v in event.items() if k not in ("kind", "at")}
@@ -57,6 +60,26 @@ def raw_rows(spec: dict) -> dict[str, list[dict]]:
                 out["occurred_at"] = datetime.fromisoformat(event["at"])
                 raw[f"raw_marketing.{EVENT_TABLE[kind]}"].append(out)
     return dict(raw)
+
+
+def crm_row(contact: dict, n: int, fact: dict) -> tuple[str, dict]:
+    """One CRM fact of a scenario contact (kind status, activity or opportunity) as a raw row."""
+    kind, contact_id = fact["kind"], contact["contact_id"]
+    if kind == "status":
+        return "lead_status_changes", {"contact_id": contact_id, "status": fact["status"],
+                                       "changed_at": datetime.fromisoformat(fact["at"])}
+    if kind == "activity":
+        return "sales_activities", {"activity_id": f"{contact_id}-activity-{n}", "contact_id": contact_id,
+                                    "activity_type": fact["activity_type"],
+                                    "occurred_at": datetime.fromisoformat(fact["at"])}
+    if kind == "opportunity":
+        closed = fact.get("closed_at")
+        return "opportunities", {
+            "opportunity_id": f"{contact_id}-opportunity-{n}", "account_id": contact.get("account_id"),
+            "contact_id": contact_id, "product_line": fact.get("product_line"), "stage": fact.get("stage"),
+            "amount": fact.get("amount"), "created_at": datetime.fromisoformat(fact["created_at"]),
+            "closed_at": datetime.fromisoformat(closed) if closed else None, "is_won": fact.get("is_won", False)}
+    raise ValueError(f"unknown CRM fact kind {kind!r} for {contact_id}")
 
 
 RAW = raw_rows(SPEC)
@@ -76,7 +99,8 @@ def scenario_warehouse(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, 
     root = tmp_path_factory.mktemp("scenarios")
     warehouse, target = root / "scenarios.duckdb", root / "target"
     write_raw_tables(warehouse, RAW)
-    result = run_dbt("build", warehouse, select=["+scored_contacts"], exclude=["resource_type:test"],
+    result = run_dbt("build", warehouse, select=["+scored_contacts", "+mql_alerts"],
+                     exclude=["resource_type:test"],
                      dbt_vars=DBT_VARS, target_path=target)
     assert result.success, result.failures()
     return warehouse, target
@@ -138,6 +162,8 @@ def check_contact(outcome: Outcome, contact_id: str, expected: dict) -> list[str
         return [f"{contact_id}: no row in the scored contacts"]
     problems = []
     for key, want in expected.items():
+        if key == "lifecycle":
+            continue  # checked against the lifecycle marts by test_scenario_lifecycle
         if key == "rule_points":
             for rule_id, points in want.items():
                 got = outcome.rule_points.get(contact_id, {}).get(rule_id, 0.0)
@@ -201,6 +227,62 @@ def test_scenario_in_the_reference(reference_outcome: Outcome, scenario_id: str)
     assert not problems, "\n".join(problems)
 
 
+LIFECYCLE_IDS = [s["id"] for s in SPEC["scenarios"]
+                 if any("lifecycle" in (c.get("expected") or {}) for c in s["contacts"])]
+
+
+def check_lifecycle(warehouse: Path, contact_id: str, want: dict) -> list[str]:
+    """Every way the funnel walk of one contact misses its `lifecycle` block, in words."""
+    where = f"where contact_id = '{contact_id}' and scoring_model = '{MODEL}'"
+    rows = query_dicts(warehouse, f"select * from marts.contact_lifecycle {where}")
+    if len(rows) != 1:
+        return [f"{contact_id}: {len(rows)} rows in contact_lifecycle"]
+    row = rows[0]
+    stages = [r["stage"] for r in query_dicts(
+        warehouse, f"select stage from marts.lifecycle_stage_history {where} order by entered_at")]
+    alerts = query_dicts(warehouse, f"select * from marts.mql_alerts {where} order by became_mql_at")
+    problems = []
+    for key, expected in want.items():
+        if key == "stages":
+            got = stages
+        elif key == "alerts":
+            got = len(alerts)
+        elif key == "sla_status":
+            got = [a["sla_status"] for a in alerts]
+        elif key == "minutes_to_first_touch":
+            got = [a["minutes_to_first_touch"] for a in alerts]
+        elif key == "alert_signals_contain":
+            text = " ".join(a["high_intent_signals"] or "" for a in alerts).lower()
+            got = [signal for signal in expected if signal.lower() in text]
+        elif key == "alert_score_min":
+            got = [a["lead_score_at_mql"] for a in alerts]
+            if any(float(score) < expected for score in got):
+                problems.append(f"{contact_id}: alert scores {got} below {expected}")
+            continue
+        elif key.endswith("_set"):
+            got = row[key[:-4]] is not None
+        else:
+            got = row[key]
+        if got != expected:
+            problems.append(f"{contact_id}: {key} is {got!r}, expected {expected!r}")
+    if problems:
+        problems.append(f"history: {stages}\nlifecycle: {row}\nalerts: {alerts}")
+    return problems
+
+
+@pytest.mark.parametrize("scenario_id", LIFECYCLE_IDS)
+def test_scenario_lifecycle(scenario_warehouse: tuple[Path, Path], scenario_id: str) -> None:
+    """The scenario contacts walk through the funnel as docs/scenarios.md tells."""
+    warehouse, _ = scenario_warehouse
+    scenario = next(s for s in SPEC["scenarios"] if s["id"] == scenario_id)
+    problems = []
+    for contact in scenario["contacts"]:
+        want = (contact.get("expected") or {}).get("lifecycle")
+        if want:
+            problems += check_lifecycle(warehouse, contact["contact_id"], want)
+    assert not problems, "\n".join(problems)
+
+
 def test_only_the_scenario_contacts_are_scored(sql_outcome: Outcome) -> None:
     expected = {c["contact_id"] for s in SPEC["scenarios"] for c in s["contacts"]
                 if not (c.get("expected") or {}).get("absent")}
@@ -211,7 +293,8 @@ def test_dbt_tests_pass_on_the_scenarios(scenario_warehouse: tuple[Path, Path]) 
     """The project's own data tests hold on the scenario warehouse too."""
     warehouse, target = scenario_warehouse
     # cautious: only tests whose every parent is built here (not those of other marts)
-    result = run_dbt("test", warehouse, select=["+scored_contacts"], dbt_vars=DBT_VARS, target_path=target,
+    result = run_dbt("test", warehouse, select=["+scored_contacts", "+mql_alerts"], dbt_vars=DBT_VARS,
+                     target_path=target,
                      extra_args=["--indirect-selection", "cautious"])
     assert not result.failures(), result.failures()
 
