@@ -5,7 +5,7 @@
 -- unchanged input writes nothing and a weight change touches only the contacts it moves.
 -- Contacts that leave scored_contacts (deleted or merged in the CRM) keep their last row,
 -- flagged is_deleted. `dbt build --full-refresh` recomputes every row (all computed_at
--- move, deleted contacts are dropped). Documented in _marts__crm_sync.yml.
+-- move, deleted contacts are dropped). Documented in _marts__models.yml.
 
 {{ config(
     materialized='incremental',
