@@ -3,6 +3,9 @@
 dbt tests check rows (keys, accepted values, one row per contact and model). This checkpoint
 checks the *shape* of the scores: a scoring model whose weights were broken (all zero, all at
 the cap, every contact disqualified) builds green in dbt but gives sales a useless ranking.
+The same for the lifecycle marts: the share of contacts in each lifecycle stage, every scored
+contact in `contact_lifecycle` once, no MQL alert for a disqualified contact, conversion rates
+and account scores on their scales; the MQL-to-SQL rate of each model is reported.
 
     python -m leadscore.gx_check --duckdb warehouse/lead_scoring.duckdb [--schema marts]
 
@@ -60,18 +63,70 @@ BOUNDS: dict[str, float] = {
     # much (e.g. a keyword like "a" in the student list) and sales loses real leads.
     "disqualified_share_min": 0.02,
     "disqualified_share_max": 0.40,
-    # Sales-ready (score at or above the routing threshold, not disqualified). At least 0.5%
-    # (none at all means the threshold is out of reach: sales gets no MQLs); at most 30%
-    # (a threshold so low that routing stops prioritising anyone).
-    "sales_ready_share_min": 0.005,
+    # Sales-ready (lead score at or above the MQL threshold, scoring_settings.mql_threshold,
+    # 75; not disqualified). At least 0.1% (none at all means the threshold is out of reach:
+    # sales gets no MQLs; a product-line model sees only its share of the events: 0.8-1.0%
+    # on the 5,000-contact demo, against 1.8% for `default`); at most 30% (a threshold so
+    # low that routing stops prioritising anyone).
+    "sales_ready_share_min": 0.001,
     "sales_ready_share_max": 0.30,
-    # The score scale (also a dbt test; repeated so this checkpoint stands alone).
+    # The score scale (also a dbt test; repeated so this checkpoint stands alone). Also the
+    # scale of mql_alerts.lead_score_at_mql (the contact's lead score when it became an MQL).
     "lead_score_min": 0,
     "lead_score_max": 100,
+    # --- contact_lifecycle: share of one model's contacts in each *current* lifecycle stage
+    # (demo, 5,000 contacts: prospect ~70%, disqualified ~18%, mql+sal+sql 7-9%, customer
+    # 1-3%, lead ~3%). Prospects (not disqualified, below the lead threshold, no sales
+    # status) are the majority of any marketing database; under half means a lead threshold
+    # so low (or a stage rule so broad) that the stages no longer separate anyone. Over 95%
+    # means almost nobody moves: the lead threshold is out of reach or the CRM statuses and
+    # opportunities stopped reaching the lifecycle.
+    "lifecycle_prospect_share_min": 0.50,
+    "lifecycle_prospect_share_max": 0.95,
+    # Disqualified: the scoring engine's disqualifications plus sales rejections (status
+    # `rejected`), so a little above scored_contacts (demo: 17.6% against 16.1%); the same
+    # bounds and reasons as `disqualified_share_*` above.
+    "lifecycle_disqualified_share_min": 0.02,
+    "lifecycle_disqualified_share_max": 0.40,
+    # In the sales funnel now (mql, sal or sql). None at all: no contact ever becomes an MQL
+    # or sales statuses are lost (a join on lead_status_stages broke). Over 30%: the MQL
+    # threshold or the hand-raiser rule lets so many through that sales cannot work them
+    # (the same ceiling as the sales-ready share).
+    "lifecycle_in_funnel_share_min": 0.001,
+    "lifecycle_in_funnel_share_max": 0.30,
+    # Customers (a won opportunity). Some: none means won opportunities stopped reaching the
+    # lifecycle (demo: 1-3%). At most 20%: a lead database where more than one contact in
+    # five is a won customer means the customer rule matches open or lost opportunities.
+    "lifecycle_customer_share_min": 0.001,
+    "lifecycle_customer_share_max": 0.20,
+    # --- funnel_conversion: every conversion rate is a share of a cohort (0..1). A rate
+    # above 1 means a later stage counted contacts that were not in the cohort (the funnel
+    # order of became_<stage>_at broke).
+    "conversion_rate_min": 0,
+    "conversion_rate_max": 1,
+    # --- account_scores: account fit is a sum of non-negative company fit points (within the
+    # model's fit bounds, 0..40 by default); account engagement is the capped sum of the top
+    # contacts' engagement scores, 0..account_engagement_max_points (scoring_settings, 100).
+    "account_fit_score_min": 0,
+    "account_engagement_score_min": 0,
+    "account_engagement_score_max": 100,
 }
 REQUIRED_SCORING_MODELS: tuple[str, ...] = ("default",)  # every deployment scores with these
 FIT_GRADES: tuple[str, ...] = ("A", "B", "C", "D")
 ENGAGEMENT_TIERS: tuple[int, ...] = (1, 2, 3)
+# The lifecycle ladder (contact_lifecycle.lifecycle_stage and highest_stage).
+LIFECYCLE_STAGES: tuple[str, ...] = (
+    "prospect", "lead", "mql", "sal", "sql", "customer", "disqualified")
+# Groups of current stages whose share per model is bounded: name (the `lifecycle_<name>_
+# share_min/max` keys of BOUNDS) and the stages it counts. `lead` alone is not bounded (a
+# narrow band between two thresholds: small, and harmless if empty).
+LIFECYCLE_SHARE_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("prospect", ("prospect",)),
+    ("disqualified", ("disqualified",)),
+    ("in_funnel", ("mql", "sal", "sql")),
+    ("customer", ("customer",)),
+)
+SLA_STATUSES: tuple[str, ...] = ("met", "breached", "open")  # mql_alerts.sla_status
 
 EXIT_OK, EXIT_FAILED, EXIT_USER_ERROR = 0, 1, 2
 
@@ -106,13 +161,37 @@ class TableCheck:
     build_suite: Callable[[TableProfile], Any]  # -> great_expectations.ExpectationSuite
     partition_column: str = "scoring_model"
     key_column: str = "contact_id"
+    # SQL expressions (`<expression> as <name>`) validated as extra columns next to the
+    # table's own (`select *, <expressions> from <table>`, a GX query asset instead of a
+    # table asset): statistics no column holds, e.g. a rate over all rows of a model.
+    derived_columns: tuple[str, ...] = ()
 
 
 def _meta(label: str, bound: str, show: str = "observed_value") -> dict[str, str]:
     """Report metadata kept on each expectation: a label, the bound in words, and what to
     show as the observed value (`observed_value`, `unexpected_share`: share of rows the
-    expectation calls unexpected, `expected_share`, `unexpected_rows`, `missing`)."""
+    expectation calls unexpected, `expected_share`, `unexpected_rows`, `missing`,
+    `query_rows`: the rows an `UnexpectedRowsExpectation` query returned)."""
     return {"label": label, "bound": bound, "show": show}
+
+
+def _share_expectations(column: str, values: Sequence[Any], low: float, high: float,
+                        label: str, row_condition: Any) -> list[Any]:
+    """The share of rows whose `column` is in `values` kept within low..high: two
+    expectations, one per side (GX has no "share of rows equal to x between a and b";
+    `mostly` gives each side). The report shows the share itself on both lines."""
+    import great_expectations as gx
+
+    ex = gx.expectations
+    return [
+        ex.ExpectColumnValuesToBeInSet(
+            column=column, value_set=list(values), mostly=low, row_condition=row_condition,
+            meta=_meta(label, f">= {low:g}", show="expected_share")),
+        ex.ExpectColumnValuesToNotBeInSet(
+            column=column, value_set=list(values), mostly=1 - high,
+            row_condition=row_condition,
+            meta=_meta(label, f"<= {high:g}", show="unexpected_share")),
+    ]
 
 
 def build_scored_contacts_suite(profile: TableProfile) -> Any:
@@ -179,19 +258,156 @@ def build_scored_contacts_suite(profile: TableProfile) -> Any:
         for column, name in (("is_disqualified", "disqualified"),
                              ("is_sales_ready", "sales_ready")):
             low, high = b[f"{name}_share_min"], b[f"{name}_share_max"]
-            # GX has no "share of rows equal to x between a and b"; `mostly` gives each side.
-            add(ex.ExpectColumnValuesToBeInSet(
-                column=column, value_set=[True], mostly=low, row_condition=only,
-                meta=_meta(tag + f"share {column}", f">= {low:g}", show="expected_share")))
-            add(ex.ExpectColumnValuesToBeInSet(
-                column=column, value_set=[False], mostly=1 - high, row_condition=only,
-                meta=_meta(tag + f"share {column}", f"<= {high:g}", show="unexpected_share")))
+            for expectation in _share_expectations(column, [True], low, high,
+                                                   tag + f"share {column}", only):
+                add(expectation)
     return suite
 
 
-# Lifecycle marts will join here: TableCheck("contact_lifecycle", build_contact_lifecycle_suite)
+def build_contact_lifecycle_suite(profile: TableProfile) -> Any:
+    """The suite for `marts.contact_lifecycle`: every scored contact once, known stages,
+    then the share of each model's contacts per current stage group."""
+    import great_expectations as gx
+    from great_expectations.expectations.row_conditions import Column
+
+    ex = gx.expectations
+    b = BOUNDS
+    suite = gx.ExpectationSuite(name=f"{profile.table}_quality")
+    add = suite.add_expectation
+    stages = ",".join(LIFECYCLE_STAGES)
+
+    add(ex.ExpectTableRowCountToBeBetween(
+        min_value=1, meta=_meta("table has rows", ">= 1")))
+    add(ex.ExpectCompoundColumnsToBeUnique(
+        column_list=["contact_id", "scoring_model"],
+        meta=_meta("one row per (contact_id, scoring_model)", "0 duplicates",
+                   show="unexpected_rows")))
+    # With the uniqueness above: every (contact, model) of scored_contacts is here exactly
+    # once, and nothing else is (a full outer join, rows on one side only are unexpected).
+    add(ex.UnexpectedRowsExpectation(
+        unexpected_rows_query=(
+            "select coalesce(s.contact_id, l.contact_id) as contact_id,"
+            " coalesce(s.scoring_model, l.scoring_model) as scoring_model"
+            f" from {profile.schema}.scored_contacts as s"
+            " full outer join {batch} as l"
+            " on s.contact_id = l.contact_id and s.scoring_model = l.scoring_model"
+            " where s.contact_id is null or l.contact_id is null"),
+        meta=_meta("every scored contact has one lifecycle row",
+                   "0 rows missing or extra vs scored_contacts", show="query_rows")))
+    for column in ("lifecycle_stage", "highest_stage"):
+        add(ex.ExpectColumnValuesToBeInSet(
+            column=column, value_set=list(LIFECYCLE_STAGES),
+            meta=_meta(f"{column} is a known stage", "in " + stages, show="unexpected_rows")))
+
+    for model in profile.partitions:
+        only = Column("scoring_model") == model
+        for name, group in LIFECYCLE_SHARE_GROUPS:
+            low, high = b[f"lifecycle_{name}_share_min"], b[f"lifecycle_{name}_share_max"]
+            label = f"[{model}] share in stage " + "+".join(group)
+            for expectation in _share_expectations("lifecycle_stage", group, low, high,
+                                                   label, only):
+                add(expectation)
+    return suite
+
+
+def build_mql_alerts_suite(profile: TableProfile) -> Any:
+    """The suite for `marts.mql_alerts`: scores on the scale, known SLA statuses, and no
+    alert for a contact that is disqualified now (the list is sales' worklist)."""
+    import great_expectations as gx
+
+    ex = gx.expectations
+    b = BOUNDS
+    suite = gx.ExpectationSuite(name=f"{profile.table}_quality")
+    add = suite.add_expectation
+
+    add(ex.ExpectTableRowCountToBeBetween(
+        min_value=1, meta=_meta("table has rows", ">= 1")))
+    add(ex.ExpectColumnValuesToBeBetween(
+        column="lead_score_at_mql", min_value=b["lead_score_min"], max_value=b["lead_score_max"],
+        meta=_meta("lead_score_at_mql within the scale",
+                   f"{b['lead_score_min']:g}..{b['lead_score_max']:g}", show="unexpected_rows")))
+    add(ex.ExpectColumnValuesToBeInSet(
+        column="sla_status", value_set=list(SLA_STATUSES),
+        meta=_meta("sla_status is a known status", "in " + ",".join(SLA_STATUSES),
+                   show="unexpected_rows")))
+    add(ex.UnexpectedRowsExpectation(
+        unexpected_rows_query=(
+            "select a.alert_id, a.contact_id, a.scoring_model from {batch} as a"
+            f" inner join {profile.schema}.contact_lifecycle as l"
+            " on a.contact_id = l.contact_id and a.scoring_model = l.scoring_model"
+            " where l.lifecycle_stage = 'disqualified'"),
+        meta=_meta("no alert for a contact disqualified now",
+                   "0 rows (contact_lifecycle stage disqualified)", show="query_rows")))
+    return suite
+
+
+# The MQL-to-SQL rate of a model over all its cohorts (sum of SQLs / sum of MQLs), as a column
+# of the funnel_conversion batch: GX has no ratio-of-sums expectation, and the per-cohort
+# rates cannot be averaged (cohorts differ in size).
+MODEL_MQL_TO_SQL_RATE = (
+    "1.0 * sum(reached_sql) over (partition by scoring_model)"
+    " / nullif(sum(mqls) over (partition by scoring_model), 0) as model_mql_to_sql_rate")
+
+
+def build_funnel_conversion_suite(profile: TableProfile) -> Any:
+    """The suite for `marts.funnel_conversion`: every rate within 0..1, and per model the
+    MQL-to-SQL rate over all cohorts, reported (bounded only by 0..1: there is no target)."""
+    import great_expectations as gx
+    from great_expectations.expectations.row_conditions import Column
+
+    ex = gx.expectations
+    b = BOUNDS
+    low, high = b["conversion_rate_min"], b["conversion_rate_max"]
+    suite = gx.ExpectationSuite(name=f"{profile.table}_quality")
+    add = suite.add_expectation
+
+    add(ex.ExpectTableRowCountToBeBetween(
+        min_value=1, meta=_meta("table has rows", ">= 1")))
+    for column in ("mql_to_sal_rate", "mql_to_sql_rate", "sql_to_customer_rate"):
+        add(ex.ExpectColumnValuesToBeBetween(
+            column=column, min_value=low, max_value=high,
+            meta=_meta(f"{column} within {low:g}..{high:g}", f"{low:g}..{high:g}",
+                       show="unexpected_rows")))
+    for model in profile.partitions:
+        # One value per model, repeated on each of its rows: the max is that value.
+        add(ex.ExpectColumnMaxToBeBetween(
+            column="model_mql_to_sql_rate", min_value=low, max_value=high,
+            row_condition=Column("scoring_model") == model,
+            meta=_meta(f"[{model}] MQL-to-SQL rate, all cohorts (reported)",
+                       f"{low:g}..{high:g} (reported, no target)")))
+    return suite
+
+
+def build_account_scores_suite(profile: TableProfile) -> Any:
+    """The suite for `marts.account_scores`: account fit and engagement on their scales."""
+    import great_expectations as gx
+
+    ex = gx.expectations
+    b = BOUNDS
+    suite = gx.ExpectationSuite(name=f"{profile.table}_quality")
+    add = suite.add_expectation
+
+    add(ex.ExpectTableRowCountToBeBetween(
+        min_value=1, meta=_meta("table has rows", ">= 1")))
+    add(ex.ExpectColumnValuesToBeBetween(
+        column="account_fit_score", min_value=b["account_fit_score_min"],
+        meta=_meta("account_fit_score not negative", f">= {b['account_fit_score_min']:g}",
+                   show="unexpected_rows")))
+    low, high = b["account_engagement_score_min"], b["account_engagement_score_max"]
+    add(ex.ExpectColumnValuesToBeBetween(
+        column="account_engagement_score", min_value=low, max_value=high,
+        meta=_meta("account_engagement_score within its cap", f"{low:g}..{high:g}",
+                   show="unexpected_rows")))
+    return suite
+
+
 TABLE_CHECKS: tuple[TableCheck, ...] = (
     TableCheck("scored_contacts", build_scored_contacts_suite),
+    TableCheck("contact_lifecycle", build_contact_lifecycle_suite),
+    TableCheck("mql_alerts", build_mql_alerts_suite, key_column="alert_id"),
+    TableCheck("funnel_conversion", build_funnel_conversion_suite,
+               key_column="mql_cohort_month", derived_columns=(MODEL_MQL_TO_SQL_RATE,)),
+    TableCheck("account_scores", build_account_scores_suite, key_column="account_id"),
 )
 
 
@@ -272,7 +488,11 @@ def _profile(datasource: Any, schema: str, check: TableCheck) -> TableProfile:
 
     engine = datasource.get_execution_engine()
     try:
-        exists = engine.get_inspector().has_table(check.table, schema=schema)
+        # Inspect on GX's own connection: with a persisted connection (DuckDB here) GX's
+        # engine has one DBAPI connection, already in a transaction after the previous
+        # table's queries, and an inspector on the engine would begin a second one on it.
+        with engine.get_connection() as connection:
+            exists = sa.inspect(connection).has_table(check.table, schema=schema)
     except sa.exc.DBAPIError as exc:
         raise _warehouse_error(exc) from exc
     if not exists:
@@ -305,6 +525,15 @@ def add_table_asset(datasource: Any, table: str, schema: str) -> Any:
         return datasource.add_table_asset(name=table, table_name=table, schema_name=schema)
 
 
+def add_query_asset(datasource: Any, check: TableCheck, schema: str) -> Any:
+    """A query asset: the rows of `schema.table` with the check's derived columns."""
+    preparer = datasource.get_execution_engine().engine.dialect.identifier_preparer
+    relation = f"{preparer.quote_schema(schema)}.{preparer.quote(check.table)}"
+    return datasource.add_query_asset(
+        name=check.table,
+        query=f"select *, {', '.join(check.derived_columns)} from {relation}")
+
+
 def _warehouse_error(exc: BaseException) -> UserError:
     """A one-line UserError from a connection failure (the innermost cause says why)."""
     while exc.__cause__ is not None:
@@ -333,6 +562,9 @@ def _observed(result: dict[str, Any], show: str) -> str:
             return "no rows"
         share = percent / 100 if show == "unexpected_share" else 1 - percent / 100
         return f"{share:.4f}"
+    if show == "query_rows":
+        count = result.get("observed_value")
+        return "no result" if count is None else f"{count} rows"
     if show == "unexpected_rows":
         count = result.get("unexpected_count")
         if count is None:
@@ -400,7 +632,8 @@ def validate_warehouse(connection_string: str, schema: str = "marts",
                 profile = _profile(datasource, schema, check)
                 log.info("%s.%s: %d rows, %s %s", schema, check.table, profile.row_count,
                          check.partition_column, ", ".join(profile.partitions))
-                asset = add_table_asset(datasource, check.table, schema)
+                asset = (add_query_asset(datasource, check, schema) if check.derived_columns
+                         else add_table_asset(datasource, check.table, schema))
                 suite = context.suites.add(check.build_suite(profile))
                 definition = context.validation_definitions.add(gx.ValidationDefinition(
                     name=f"{check.table}_validation",
@@ -472,7 +705,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m leadscore.gx_check",
         description="Great Expectations checks on the scoring marts (score distributions, "
-                    "disqualified and sales-ready shares, every model present). "
+                    "disqualified and sales-ready shares, every model present) and the "
+                    "lifecycle marts (stage shares, MQL alerts, funnel rates, account scores). "
                     "Exit 0 ok, 1 an expectation failed, 2 user error.")
     parser.add_argument("--duckdb", required=True, metavar="PATH",
                         help="DuckDB warehouse file built by dbt (not open in dbt meanwhile)")

@@ -4,18 +4,145 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 
 
-def _table(rows: list[tuple], headers: list[str]) -> str:
+# The lifecycle ladder, in funnel order (contact_lifecycle.lifecycle_stage).
+STAGES = ("prospect", "lead", "mql", "sal", "sql", "customer", "disqualified")
+NEWEST_ALERTS = 5
+# Widest text shown in a column of the alerts table: longer texts are cut with "…".
+TRIGGER_WIDTH, SIGNALS_WIDTH = 30, 22
+
+
+def _table(rows: list[tuple], headers: list[str], right: tuple[int, ...] = ()) -> str:
+    """Fixed-width columns; the columns whose index is in `right` are right-aligned."""
     cells = [[("" if v is None else str(v)) for v in row] for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
-    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths))
-    out = [line, "  ".join("-" * w for w in widths)]
-    out += ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in cells]
+
+    def fmt(values: list[str]) -> str:
+        return "  ".join(v.rjust(w) if i in right else v.ljust(w)
+                         for i, (v, w) in enumerate(zip(values, widths))).rstrip()
+
+    out = [fmt(list(headers)), "  ".join("-" * w for w in widths)]
+    out += [fmt(r) for r in cells]
     return "\n".join(out)
+
+
+def _cut(text: object, width: int) -> str:
+    """`text` on one line, at most `width` characters (cut with an ellipsis)."""
+    flat = " ".join(str(text or "").split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def _pct(part: float, whole: float) -> str:
+    return f"{part / whole:.1%}" if whole else "n/a"
+
+
+def _funnel(con: duckdb.DuckDBPyConnection, scoring_model: str) -> str:
+    """Contacts per current lifecycle stage and the MQL funnel over all cohorts."""
+    counts = dict(con.execute(
+        "select lifecycle_stage, count(*) from marts.contact_lifecycle where scoring_model = ?"
+        " group by 1",
+        [scoring_model],
+    ).fetchall())
+    total = sum(counts.values())
+    order = [s for s in STAGES if s in counts] + sorted(set(counts) - set(STAGES))
+    rows = [(stage, f"{counts[stage]:,}", _pct(counts[stage], total)) for stage in order]
+    text = (f"\nFunnel ({scoring_model} model): contacts per current lifecycle stage\n"
+            + _table(rows, ["stage", "contacts", "share"], right=(1, 2)))
+    if not _exists(con, "marts", "funnel_conversion"):
+        return text + "\n(no marts.funnel_conversion in this warehouse: MQL conversion skipped)"
+    cohorts, first, last, mqls, sal, sql, customer, flagged = con.execute(
+        """
+        select count(*), min(mql_cohort_month), max(mql_cohort_month), coalesce(sum(mqls), 0),
+               coalesce(sum(reached_sal), 0), coalesce(sum(reached_sql), 0),
+               coalesce(sum(reached_customer), 0), count(*) filter (where is_qualifying_too_soon)
+        from marts.funnel_conversion where scoring_model = ?
+        """,
+        [scoring_model],
+    ).fetchone()
+    if not cohorts:
+        return text + f"\nNo MQL cohorts yet for the {scoring_model} model."
+    rows = [
+        ("MQLs", f"{mqls:,}", ""),
+        ("reached SAL", f"{sal:,}", f"{_pct(sal, mqls)} of MQLs"),
+        ("reached SQL", f"{sql:,}", f"{_pct(sql, mqls)} of MQLs"),
+        ("reached customer", f"{customer:,}", f"{_pct(customer, sql)} of SQLs"),
+    ]
+    span = f"{first:%Y-%m}" if first == last else f"{first:%Y-%m} to {last:%Y-%m}"
+    text += (f"\n\nMQL conversion, all {cohorts} monthly cohorts ({span})\n"
+             + _table(rows, ["", "contacts", "rate"], right=(1, 2)))
+    months = [m for (m,) in con.execute(
+        "select mql_cohort_month from marts.funnel_conversion"
+        " where scoring_model = ? and is_qualifying_too_soon order by 1",
+        [scoring_model],
+    ).fetchall()]
+    listed = ", ".join(f"{m:%Y-%m}" for m in months[:6]) + (", …" if len(months) > 6 else "")
+    minimum = "the model's minimum"
+    if _exists(con, "intermediate", "int_scoring_model_config"):
+        row = con.execute("select min_mql_to_sql_rate from intermediate.int_scoring_model_config"
+                          " where scoring_model = ?", [scoring_model]).fetchone()
+        if row and row[0] is not None:
+            minimum = f"{float(row[0]):.0%}"
+    text += (f"\nCohorts qualifying too soon (MQL-to-SQL under {minimum}): {flagged} of {cohorts}"
+             + (f" ({listed})" if months else ""))
+    return text
+
+
+def _minutes(value: float | None) -> str:
+    return "not yet" if value is None else f"{value:,.0f}"
+
+
+def _alerts(con: duckdb.DuckDBPyConnection, scoring_model: str) -> str:
+    """Alert count, SLA outcome and the newest alerts of one model."""
+    alerts, breached, met, still_open, within_hour, sla = con.execute(
+        """
+        select count(*), count(*) filter (where sla_status = 'breached'),
+               count(*) filter (where sla_status = 'met'),
+               count(*) filter (where sla_status = 'open'),
+               count(*) filter (where touched_within_hour), max(sla_minutes)
+        from marts.mql_alerts where scoring_model = ?
+        """,
+        [scoring_model],
+    ).fetchone()
+    head = f"\nMQL alerts ({scoring_model} model): {alerts:,} alerts"
+    if not alerts:
+        return head + " (none yet)"
+    sla_text = f" ({sla:,.0f} min to first touch)" if sla is not None else ""
+    head += (f"; SLA{sla_text}: {breached:,} breached ({_pct(breached, alerts)}), {met:,} met,"
+             f" {still_open:,} open\n{within_hour:,} touched within the hour.")
+    rows = con.execute(
+        """
+        select strftime(became_mql_at, '%Y-%m-%d %H:%M'), contact_id, lead_score_at_mql,
+               mql_trigger, high_intent_signals, sla_status, minutes_to_first_touch
+        from marts.mql_alerts where scoring_model = ?
+        order by became_mql_at desc, alert_id
+        limit ?
+        """,
+        [scoring_model, NEWEST_ALERTS],
+    ).fetchall()
+    cells = [(when, contact, score, _cut(trigger, TRIGGER_WIDTH), _cut(signals, SIGNALS_WIDTH),
+              status, _minutes(minutes))
+             for when, contact, score, trigger, signals, status, minutes in rows]
+    return (head + f" Newest {len(rows)}:\n"
+            + _table(cells, ["became MQL", "contact", "score", "trigger", "high-intent signals",
+                             "SLA", "touch min"], right=(2, 6)))
+
+
+def _section(con: duckdb.DuckDBPyConnection, table: str, what: str,
+             build: Callable[[], str]) -> str:
+    """`build()`, or a one-line note when `marts.<table>` is missing or unreadable (a
+    warehouse built before that mart, or with an older version of it)."""
+    if not _exists(con, "marts", table):
+        return f"\n({what}: no marts.{table} in this warehouse, built before it; skipped)"
+    try:
+        return build()
+    except duckdb.Error as exc:
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        return f"\n({what}: marts.{table} unreadable, skipped: {_cut(first, 100)})"
 
 
 def _exists(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
@@ -52,12 +179,8 @@ def summarize(duckdb_path: Path, scoring_model: str = "default", top: int = 10) 
         parts.append("\nPer scoring model\n" + _table(rows, ["model", "contacts", "avg score", "sales-ready", "disqualified"]))
 
         if _exists(con, "marts", "contact_lifecycle"):
-            rows = con.execute(
-                "select lifecycle_stage, count(*) from marts.contact_lifecycle where scoring_model = ?"
-                " group by 1 order by 2 desc",
-                [scoring_model],
-            ).fetchall()
-            parts.append(f"\nContacts per lifecycle stage ({scoring_model} model)\n" + _table(rows, ["stage", "contacts"]))
+            parts.append(_section(con, "contact_lifecycle", "funnel",
+                                  lambda: _funnel(con, scoring_model)))
         else:
             rows = con.execute(
                 """
@@ -74,6 +197,10 @@ def summarize(duckdb_path: Path, scoring_model: str = "default", top: int = 10) 
                 [scoring_model],
             ).fetchall()
             parts.append(f"\nContacts by status ({scoring_model} model)\n" + _table(rows, ["status", "contacts"]))
+            parts.append("\n(funnel: no marts.contact_lifecycle in this warehouse, built before it;"
+                         " skipped)")
+        parts.append(_section(con, "mql_alerts", "MQL alerts",
+                              lambda: _alerts(con, scoring_model)))
 
         rows = con.execute(
             """

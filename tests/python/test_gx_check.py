@@ -1,13 +1,17 @@
-"""The Great Expectations checkpoint on marts.scored_contacts (leadscore/gx_check.py).
+"""The Great Expectations checkpoint on the marts (leadscore/gx_check.py).
 
-Each test writes a small synthetic `marts.scored_contacts` into a DuckDB file under tmp_path
-(no dbt build: these tests are about the checks, not the scoring) and runs the checkpoint on
-it in-process.
+Most tests write small synthetic marts (`scored_contacts` and the lifecycle marts derived from
+it) into a DuckDB file under tmp_path (no dbt build: these tests are about the checks, not the
+scoring) and run the checkpoint on it in-process. The tests at the end run it on a warehouse
+built by dbt, and on copies of it broken on purpose: the file named by $LEADSCORE_TEST_WAREHOUSE
+if set (e.g. a copy of the 5,000-contact demo: no build), else the session's `demo_warehouse`.
 """
 
 from __future__ import annotations
 
 import io
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -21,7 +25,9 @@ from leadscore.gx_check import (
     EXIT_FAILED,
     EXIT_OK,
     EXIT_USER_ERROR,
+    LIFECYCLE_SHARE_GROUPS,
     TableProfile,
+    build_contact_lifecycle_suite,
     build_scored_contacts_suite,
     run_checkpoint,
 )
@@ -66,12 +72,104 @@ select
 from base;
 """
 
+# The lifecycle marts, derived from the synthetic scored_contacts. Current stage by contact
+# number i (k = i % 50), the same in every model: disqualified where scored_contacts says so
+# (~14%), else customer k 1-2, sal 3-6, sql 7-8, mql 9, lead 10-12, prospect the rest (~63%).
+# One MQL alert per contact at mql or later, in month (i // 50) % 6 of 2026 (so each monthly
+# cohort has the same mix of stages); accounts from the contacts' account_id.
+LIFECYCLE_SQL = """
+create or replace table marts.contact_lifecycle as
+with staged as (
+    select
+        contact_id,
+        scoring_model,
+        cast(substr(contact_id, 2) as integer) % 50 as k,
+        is_disqualified,
+        disqualification_reason
+    from marts.scored_contacts
+)
+select
+    contact_id,
+    scoring_model,
+    case
+        when is_disqualified then 'disqualified'
+        when k in (1, 2) then 'customer'
+        when k between 3 and 6 then 'sal'
+        when k in (7, 8) then 'sql'
+        when k = 9 then 'mql'
+        when k between 10 and 12 then 'lead'
+        else 'prospect'
+    end as lifecycle_stage,
+    lifecycle_stage as highest_stage,
+    timestamp '2026-06-01' as stage_entered_at,
+    disqualification_reason,
+    false as is_recycled
+from staged;
+
+create or replace table marts.mql_alerts as
+select
+    md5(l.contact_id || l.scoring_model) as alert_id,
+    l.contact_id,
+    l.scoring_model,
+    s.account_id,
+    timestamp '2026-01-05' + to_months(cast(substr(l.contact_id, 2) as integer) // 50 % 6)
+        + to_minutes(cast(substr(l.contact_id, 2) as integer)) as became_mql_at,
+    s.lead_score as lead_score_at_mql,
+    'hand-raise: Requested a demo' as mql_trigger,
+    'Requested a demo' as high_intent_signals,
+    case cast(substr(l.contact_id, 2) as integer) % 3
+        when 0 then 'met' when 1 then 'breached' else 'open' end as sla_status,
+    cast(substr(l.contact_id, 2) as integer) % 3 = 1 as is_sla_breached,
+    1440.0 as sla_minutes,
+    case when cast(substr(l.contact_id, 2) as integer) % 3 = 0
+         then cast(substr(l.contact_id, 2) as integer) % 100 * 1.0 end
+        as minutes_to_first_touch,
+    cast(substr(l.contact_id, 2) as integer) % 3 = 0
+        and cast(substr(l.contact_id, 2) as integer) % 100 <= 60 as touched_within_hour
+from marts.contact_lifecycle as l
+inner join marts.scored_contacts as s using (contact_id, scoring_model)
+where l.lifecycle_stage in ('mql', 'sal', 'sql', 'customer');
+
+create or replace table marts.funnel_conversion as
+with cohorts as (
+    select
+        a.scoring_model,
+        cast(date_trunc('month', a.became_mql_at) as date) as mql_cohort_month,
+        count(*) as mqls,
+        count(*) filter (where l.lifecycle_stage in ('sal', 'sql', 'customer')) as reached_sal,
+        count(*) filter (where l.lifecycle_stage in ('sql', 'customer')) as reached_sql,
+        count(*) filter (where l.lifecycle_stage = 'customer') as reached_customer
+    from marts.mql_alerts as a
+    inner join marts.contact_lifecycle as l using (contact_id, scoring_model)
+    group by all
+)
+select
+    *,
+    cast(reached_sal / mqls as decimal(5, 4)) as mql_to_sal_rate,
+    cast(reached_sql / mqls as decimal(5, 4)) as mql_to_sql_rate,
+    cast(reached_customer / nullif(reached_sql, 0) as decimal(5, 4)) as sql_to_customer_rate,
+    reached_sql / mqls < 0.05 as is_qualifying_too_soon
+from cohorts;
+
+create or replace table marts.account_scores as
+select
+    account_id,
+    scoring_model,
+    cast(max(fit_score) as decimal(7, 2)) as account_fit_score,
+    cast(least(100, sum(engagement_score)) as decimal(7, 2)) as account_engagement_score,
+    cast(max(fit_score) + least(100, sum(engagement_score)) as decimal(7, 2))
+        as account_lead_score
+from marts.scored_contacts
+group by all;
+"""
+
 
 def make_warehouse(path: Path, *breakage: str) -> Path:
     """Write the healthy table to `path`, then run each SQL statement of `breakage`."""
     con = duckdb.connect(str(path))
     try:
         con.execute(HEALTHY_SQL)
+        con.execute(LIFECYCLE_SQL)
         for statement in breakage:
             con.execute(statement)
     finally:
@@ -89,6 +187,11 @@ def failed_lines(report: str) -> list[str]:
     return [line.strip() for line in report.splitlines() if line.strip().startswith("✗")]
 
 
+def report_line(report: str, start: str) -> str:
+    """The first report line starting with `start` (a ✓ or ✗ mark and a label)."""
+    return next(line.strip() for line in report.splitlines() if line.strip().startswith(start))
+
+
 def test_healthy_distribution_passes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = make_warehouse(tmp_path / "wh.duckdb")
     assert gx_check.main(["--duckdb", str(path), "--schema", "marts"]) == EXIT_OK
@@ -96,7 +199,31 @@ def test_healthy_distribution_passes(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert failed_lines(report) == []
     assert "✓ [default] lead_score stdev" in report
     assert "✓ [analytics] share is_disqualified" in report
+    for table in ("scored_contacts", "contact_lifecycle", "mql_alerts", "funnel_conversion",
+                  "account_scores"):
+        assert f"\nmarts.{table}\n" in report
+    assert "✓ every scored contact has one lifecycle row" in report
+    assert "✓ [default] share in stage mql+sal+sql" in report
+    assert "✓ no alert for a contact disqualified now" in report
+    assert "✓ account_engagement_score within its cap" in report
     assert report.rstrip().splitlines()[-1].startswith("OK: all ")
+
+
+def test_mql_to_sql_rate_is_reported_per_model(tmp_path: Path) -> None:
+    path = make_warehouse(tmp_path / "wh.duckdb")
+    ok, report = check(path)
+    assert ok
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        rates = dict(con.execute(
+            "select scoring_model, sum(reached_sql) / sum(mqls) from marts.funnel_conversion"
+            " group by 1").fetchall())
+    finally:
+        con.close()
+    for model in MODELS:
+        line = report_line(report, f"✓ [{model}] MQL-to-SQL rate, all cohorts (reported)")
+        assert f"observed {rates[model]:.4g} " in line, line
+        assert "expected 0..1 (reported, no target)" in line
 
 
 def test_collapsed_scores_fail_and_are_named(tmp_path: Path,
@@ -163,6 +290,121 @@ def test_missing_model_contacts_and_column_are_reported(tmp_path: Path) -> None:
     assert 'observed error: Error: The column "is_sales_ready"' in line
 
 
+def test_everyone_disqualified_in_the_lifecycle_fails(tmp_path: Path) -> None:
+    ok, report = check(make_warehouse(
+        tmp_path / "wh.duckdb",
+        "update marts.contact_lifecycle set lifecycle_stage = 'disqualified',"
+        " highest_stage = 'disqualified', disqualification_reason = 'student'"))
+    assert not ok
+    failed = failed_lines(report)
+    for model in MODELS:
+        line = report_line(report, f"✗ [{model}] share in stage disqualified")
+        assert "observed 1.0000" in line
+        assert f"<= {BOUNDS['lifecycle_disqualified_share_max']:g}" in line
+        assert "[expect_column_values_to_not_be_in_set]" in line
+        for group in ("prospect", "mql+sal+sql", "customer"):
+            assert any(line.startswith(f"✗ [{model}] share in stage {group}")
+                       and "observed 0.0000" in line for line in failed), (group, report)
+    # Every alert now points at a disqualified contact.
+    line = report_line(report, "✗ no alert for a contact disqualified now")
+    assert "observed 0 rows" not in line and "[unexpected_rows_expectation]" in line
+    # scored_contacts and the other marts are untouched.
+    assert not any(line.startswith("✗ [default] share is_") for line in failed)
+    assert not any("rate" in line or "account_" in line for line in failed), report
+
+
+def test_a_missing_stage_and_missing_contacts_fail(tmp_path: Path) -> None:
+    ok, report = check(make_warehouse(
+        tmp_path / "wh.duckdb",
+        "delete from marts.contact_lifecycle where lifecycle_stage = 'customer'"))
+    assert not ok
+    failed = failed_lines(report)
+    line = report_line(report, "✗ [default] share in stage customer")
+    assert "observed 0.0000" in line and f">= {BOUNDS['lifecycle_customer_share_min']:g}" in line
+    con = duckdb.connect(str(tmp_path / "wh.duckdb"), read_only=True)
+    try:
+        missing = con.execute(
+            "select count(*) from marts.scored_contacts s anti join marts.contact_lifecycle l"
+            " using (contact_id, scoring_model)").fetchone()[0]
+    finally:
+        con.close()
+    assert missing > 0
+    line = report_line(report, "✗ every scored contact has one lifecycle row")
+    assert f"observed {missing} rows" in line
+    assert "✓ one row per (contact_id, scoring_model)" in report
+    assert not any("share in stage prospect" in line for line in failed)
+
+
+def test_duplicate_and_unknown_lifecycle_rows_fail(tmp_path: Path) -> None:
+    ok, report = check(make_warehouse(
+        tmp_path / "wh.duckdb",
+        "insert into marts.contact_lifecycle select * replace ('nurture' as lifecycle_stage)"
+        " from marts.contact_lifecycle where contact_id = 'c000003'"))
+    assert not ok
+    failed = failed_lines(report)
+    line = report_line(report, "✗ one row per (contact_id, scoring_model)")
+    assert "observed 4 unexpected of" in line  # both rows of c000003, in both models
+    line = report_line(report, "✗ lifecycle_stage is a known stage")
+    assert "observed 2 unexpected of" in line and "nurture" in line
+    assert "✓ every scored contact has one lifecycle row" in report  # none missing or extra
+    assert len(failed) == 2, report
+
+
+def test_broken_alerts_funnel_and_accounts_fail(tmp_path: Path) -> None:
+    path = make_warehouse(tmp_path / "wh.duckdb")
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        cohorts = con.execute("select count(*) from marts.funnel_conversion"
+                              " where scoring_model = 'analytics'").fetchone()[0]
+    finally:
+        con.close()
+    ok, report = check(make_warehouse(
+        path,
+        "update marts.mql_alerts set lead_score_at_mql = 120 where sla_status = 'met'",
+        "update marts.mql_alerts set sla_status = 'late' where sla_status = 'open'",
+        "update marts.funnel_conversion set reached_sql = 2 * mqls, mql_to_sql_rate = 2"
+        " where scoring_model = 'analytics'",
+        "update marts.account_scores set account_engagement_score = 150"
+        " where account_id = 'a1'",
+        "update marts.account_scores set account_fit_score = -1 where account_id = 'a2'"))
+    assert not ok
+    failed = failed_lines(report)
+    assert report_line(report, "✗ lead_score_at_mql within the scale").count("120") >= 1
+    assert "late" in report_line(report, "✗ sla_status is a known status")
+    line = report_line(report, "✗ mql_to_sql_rate within 0..1")
+    assert f"observed {cohorts} unexpected of {cohorts * len(MODELS)}" in line
+    line = report_line(report, "✗ [analytics] MQL-to-SQL rate, all cohorts (reported)")
+    assert "observed 2 " in line and "[expect_column_max_to_be_between]" in line
+    assert "✓ [default] MQL-to-SQL rate, all cohorts (reported)" in report
+    line = report_line(report, "✗ account_engagement_score within its cap")
+    assert f"observed {len(MODELS)} unexpected of" in line and "150" in line
+    assert f"observed {len(MODELS)} unexpected of" in report_line(
+        report, "✗ account_fit_score not negative")
+    assert "✓ no alert for a contact disqualified now" in report
+    assert len(failed) == 6, report
+
+
+def test_an_alert_for_a_disqualified_contact_fails(tmp_path: Path) -> None:
+    ok, report = check(make_warehouse(
+        tmp_path / "wh.duckdb",
+        "update marts.contact_lifecycle set lifecycle_stage = 'disqualified',"
+        " disqualification_reason = 'rejected_by_sales'"
+        " where scoring_model = 'default' and contact_id = 'c000001'"))
+    assert not ok
+    line = report_line(report, "✗ no alert for a contact disqualified now")
+    assert "observed 1 rows" in line
+    assert len(failed_lines(report)) == 1, report
+
+
+def test_an_older_warehouse_without_lifecycle_marts_is_a_user_error(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = make_warehouse(tmp_path / "wh.duckdb", "drop table marts.contact_lifecycle")
+    assert gx_check.main(["--duckdb", str(path)]) == EXIT_USER_ERROR
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "table marts.contact_lifecycle not found" in captured.err
+
+
 def test_missing_table_is_a_user_error(tmp_path: Path,
                                        capsys: pytest.CaptureFixture[str]) -> None:
     path = make_warehouse(tmp_path / "wh.duckdb")
@@ -201,6 +443,23 @@ def test_suite_builder_uses_the_documented_bounds() -> None:
     assert {(e.min_value, e.max_value) for e in counts} == {(10, 10)}
 
 
+def test_lifecycle_suite_uses_the_documented_bounds() -> None:
+    profile = TableProfile(schema="marts", table="contact_lifecycle", row_count=30,
+                           partitions=("default", "analytics"), key_count=10)
+    suite = build_contact_lifecycle_suite(profile)
+    per_model = [e for e in suite.expectations if getattr(e, "row_condition", None) is not None]
+    assert len(per_model) == 2 * len(LIFECYCLE_SHARE_GROUPS) * len(profile.partitions)
+    assert all({"label", "bound", "show"} <= set(e.meta) for e in suite.expectations)
+    for name, group in LIFECYCLE_SHARE_GROUPS:
+        sides = [e for e in per_model if e.meta["label"] == "[default] share in stage "
+                 + "+".join(group)]
+        low, high = (BOUNDS[f"lifecycle_{name}_share_min"],
+                     BOUNDS[f"lifecycle_{name}_share_max"])
+        assert 0 < low < high < 1
+        assert sorted(e.mostly for e in sides) == sorted([low, 1 - high])
+        assert all(sorted(e.value_set) == sorted(group) for e in sides)
+
+
 def test_duckdb_workaround_is_still_needed(tmp_path: Path) -> None:
     """GX 1.24 fails on DuckDB without the persisted-connection workaround. If this test
     fails after a GX upgrade because GX now works unpatched, remove the workaround."""
@@ -219,3 +478,65 @@ def test_duckdb_workaround_is_still_needed(tmp_path: Path) -> None:
         assert "list index out of range" in str(result.exception_info)
     finally:
         gx_check._close(source)
+
+
+# --------------------------------------------------------------- on a warehouse built by dbt
+
+WAREHOUSE_ENV = "LEADSCORE_TEST_WAREHOUSE"
+
+
+@pytest.fixture(scope="module")
+def built_warehouse(request: pytest.FixtureRequest) -> Path:
+    """A warehouse built by dbt, never modified: $LEADSCORE_TEST_WAREHOUSE if set, else the
+    session's `demo_warehouse` (1,500 contacts, built on first use: a couple of minutes)."""
+    given = os.environ.get(WAREHOUSE_ENV)
+    if given:
+        return Path(given)
+    warehouse, _ = request.getfixturevalue("demo_warehouse")
+    return warehouse
+
+
+def broken_copy(built: Path, tmp_path: Path, *breakage: str) -> Path:
+    """A copy of the built warehouse with each SQL statement of `breakage` run on it."""
+    path = tmp_path / "copy.duckdb"
+    shutil.copyfile(built, path)
+    con = duckdb.connect(str(path))
+    try:
+        for statement in breakage:
+            con.execute(statement)
+    finally:
+        con.close()
+    return path
+
+
+def test_built_warehouse_passes(built_warehouse: Path,
+                                capsys: pytest.CaptureFixture[str]) -> None:
+    assert gx_check.main(["--duckdb", str(built_warehouse)]) == EXIT_OK
+    report = capsys.readouterr().out
+    assert failed_lines(report) == [], report
+    assert "✓ [default] share in stage prospect" in report
+    assert "✓ [default] MQL-to-SQL rate, all cohorts (reported)" in report
+
+
+def test_built_warehouse_with_everyone_disqualified_fails(
+        built_warehouse: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = broken_copy(built_warehouse, tmp_path,
+                       "update marts.contact_lifecycle set lifecycle_stage = 'disqualified'")
+    assert gx_check.main(["--duckdb", str(path)]) == EXIT_FAILED
+    report = capsys.readouterr().out
+    line = report_line(report, "✗ [default] share in stage disqualified")
+    assert "observed 1.0000" in line and "expected <= 0.4" in line
+    assert report_line(report, "✗ [default] share in stage prospect")
+    assert report_line(report, "✗ no alert for a contact disqualified now")
+    assert report.rstrip().splitlines()[-1].startswith("FAILED: ")
+
+
+def test_built_warehouse_without_customers_fails(
+        built_warehouse: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = broken_copy(built_warehouse, tmp_path,
+                       "delete from marts.contact_lifecycle where lifecycle_stage = 'customer'")
+    assert gx_check.main(["--duckdb", str(path)]) == EXIT_FAILED
+    report = capsys.readouterr().out
+    line = report_line(report, "✗ [default] share in stage customer")
+    assert "observed 0.0000" in line and "expected >= 0.001" in line
+    assert report_line(report, "✗ every scored contact has one lifecycle row")
