@@ -434,7 +434,14 @@ def test_suite_builder_uses_the_documented_bounds() -> None:
     suite = build_scored_contacts_suite(profile)
     per_model = [e for e in suite.expectations if e.row_condition is not None]
     table_wide = [e for e in suite.expectations if e.row_condition is None]
-    assert len(per_model) == 11 * len(profile.partitions)
+    # 11 per model, but a product-line model has no lower bound on the sales-ready share
+    assert len(per_model) == 11 * len(profile.partitions) - (len(profile.partitions) - 1)
+    sales_ready_floors = [e for e in per_model if "is_sales_ready" in e.meta["label"]
+                          and e.meta["bound"].startswith(">=")]
+    assert [e.row_condition for e in sales_ready_floors] == [
+        e.row_condition for e in per_model if e.meta["label"] == "[default] share is_sales_ready"
+        and e.meta["bound"].startswith(">=")]
+    assert len(sales_ready_floors) == 1
     assert len(table_wide) == 6
     assert all({"label", "bound", "show"} <= set(e.meta) for e in suite.expectations)
     stdevs = [e for e in per_model if e.expectation_type == "expect_column_stdev_to_be_between"]
