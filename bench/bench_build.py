@@ -70,7 +70,9 @@ def bench(size: int, workdir: Path, with_tests: bool) -> dict[str, object]:
     counts = {
         name: con.execute(f"select count(*) from {name}").fetchone()[0]
         for name in ("intermediate.int_engagement_events_unioned", "intermediate.int_score_components",
-                     "marts.scored_contacts", "intermediate.int_quarantined_rows")
+                     "marts.scored_contacts", "intermediate.int_quarantined_rows",
+                     "intermediate.int_lead_score_timeline", "marts.lifecycle_stage_history",
+                     "marts.mql_alerts", "marts.account_scores", "marts.crm_score_sync")
     }
     con.close()
     return {"contacts": size, "load_s": load_s, "seed_run_s": build_s, "test_s": test_s,
