@@ -8,6 +8,11 @@
 --            value_nulled  the row is used, one impossible value is treated as unknown
 --            not_scored    the row is kept but earns no points (bot activity)
 --            not_yet       the contact is created after the scoring date
+--            not_used      a clean CRM row the lifecycle cannot use: its contact is not
+--                          scored (unknown id, excluded, created after the scoring date),
+--                          it has no contact (an opportunity on the account only), it is
+--                          dated after the scoring date, or its lead status has no meaning
+--                          in the seed lead_status_stages
 
 {%- set crm_tables = [
     ('accounts', 'stg_crm__accounts', 'account_id'),
@@ -61,6 +66,83 @@ contacts_not_yet_created as (
 
 ),
 
+scored_contact_ids as (
+
+    -- every CRM contact id whose contact is scored (itself or the survivor it merged into)
+    select id_map.contact_id
+    from {{ ref('int_contact_id_map') }} as id_map
+    inner join {{ ref('int_contacts_deduplicated') }} as contacts
+        on id_map.resolved_contact_id = contacts.contact_id
+    where contacts.created_at is null or contacts.created_at <= {{ as_of_timestamp() }}
+
+),
+
+lead_status_stages as (
+
+    select {{ normalize_key('status') }} as status
+    from {{ ref('lead_status_stages') }}
+
+),
+
+crm_rows_unused_by_the_lifecycle as (
+
+    select
+        'lead_status_changes' as source_table,
+        cast(status_change_id as {{ dbt.type_string() }}) as record_key,
+        case
+            when contact_id not in (select scored_contact_ids.contact_id from scored_contact_ids)
+                then 'contact_not_scored'
+            when changed_at > {{ as_of_timestamp() }} then 'after_as_of'
+            else 'status_not_mapped'
+        end as reason,
+        'not_used' as action
+    from {{ ref('stg_crm__lead_status_changes') }}
+    where
+        not is_excluded
+        and (
+            contact_id not in (select scored_contact_ids.contact_id from scored_contact_ids)
+            or changed_at > {{ as_of_timestamp() }}
+            or status not in (select lead_status_stages.status from lead_status_stages)
+        )
+    union all
+    select
+        'opportunities' as source_table,
+        cast(opportunity_id as {{ dbt.type_string() }}) as record_key,
+        case
+            when contact_id is null then 'no_contact'
+            when contact_id not in (select scored_contact_ids.contact_id from scored_contact_ids)
+                then 'contact_not_scored'
+            else 'after_as_of'
+        end as reason,
+        'not_used' as action
+    from {{ ref('stg_crm__opportunities') }}
+    where
+        not is_excluded
+        and (
+            contact_id is null
+            or contact_id not in (select scored_contact_ids.contact_id from scored_contact_ids)
+            or created_at > {{ as_of_timestamp() }}
+        )
+    union all
+    select
+        'sales_activities' as source_table,
+        cast(activity_id as {{ dbt.type_string() }}) as record_key,
+        case
+            when contact_id not in (select scored_contact_ids.contact_id from scored_contact_ids)
+                then 'contact_not_scored'
+            else 'after_as_of'
+        end as reason,
+        'not_used' as action
+    from {{ ref('stg_crm__sales_activities') }}
+    where
+        not is_excluded
+        and (
+            contact_id not in (select scored_contact_ids.contact_id from scored_contact_ids)
+            or occurred_at > {{ as_of_timestamp() }}
+        )
+
+),
+
 final as (
 
     {%- for source_table, model, key in crm_tables %}
@@ -70,6 +152,8 @@ final as (
     select * from engagement_events
     union all
     select * from contacts_not_yet_created
+    union all
+    select * from crm_rows_unused_by_the_lifecycle
 
 )
 

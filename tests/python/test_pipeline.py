@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from conftest import DEMO_END_DATE, query
 
 from leadscore.contract import RAW_TABLES
@@ -164,3 +166,24 @@ def test_every_declared_unit_test_runs(demo_warehouse: tuple[Path, DbtResult]) -
     ran = {uid.split(".")[-1] for uid in result.statuses if uid.startswith("unit_test.")}
     assert len(declared) >= 14
     assert declared == ran
+
+
+@pytest.mark.parametrize(("table", "signal_type"), [("lead_status_changes", "sales_status"),
+                                                    ("opportunities", "opportunity_opened")])
+def test_every_raw_crm_row_feeds_the_lifecycle_or_is_quarantined(
+        demo_warehouse: tuple[Path, DbtResult], table: str, signal_type: str) -> None:
+    """Each raw lead status change and opportunity either becomes a lifecycle signal (of the
+    `default` model, which takes every product line) or is in the quarantine with a reason."""
+    warehouse, _ = demo_warehouse
+    (raw,) = query(warehouse, f"select count(*) from raw_crm.{table}")[0]
+    # value_nulled rows are used (one impossible value treated as unknown): not subtracted
+    (quarantined,) = query(warehouse, "select count(*) from intermediate.int_quarantined_rows"
+                                      " where source_table = ? and action != 'value_nulled'", [table])[0]
+    (signals,) = query(warehouse, "select count(*) from intermediate.int_lifecycle_signals"
+                                  " where scoring_model = 'default' and signal_type = ?", [signal_type])[0]
+    (not_used,) = query(warehouse, "select count(*) from intermediate.int_quarantined_rows"
+                                   " where source_table = ? and action = 'not_used'", [table])[0]
+    assert signals > 0 and quarantined > 0
+    assert not_used > 0, f"the demo data should carry {table} rows the lifecycle cannot use"
+    assert signals + quarantined == raw, (table, raw, signals, quarantined)
+
