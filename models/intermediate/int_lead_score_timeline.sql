@@ -330,14 +330,30 @@ stream_by_age as (
 
 states as (
 
-    -- the running state after each change, and the age of the next change (one sort)
+    -- the running state after each change, and the age of the next change (one sort of
+    -- narrow rows; the contact's settings are joined after it)
     select
         stream_by_age.*,
-        coalesce(lead(stream_by_age.age_days) over running_window, 0) as next_age_days,
         sum(stream_by_age.delta_constant) over running_window as state_constant,
         {% for slot in half_life_slots %}
             sum(stream_by_age.delta_weight_{{ slot }}) over running_window
                 as state_weight_{{ slot }},
+        {% endfor %}
+        coalesce(lead(stream_by_age.age_days) over running_window, 0) as next_age_days
+    from stream_by_age
+    window running_window as (
+        partition by stream_by_age.candidate_key
+        order by stream_by_age.age_days desc
+        rows between unbounded preceding and current row
+    )
+
+),
+
+configured_states as (
+
+    select
+        states.*,
+        {% for slot in half_life_slots %}
             slot_half_lives.half_life_{{ slot }},
         {% endfor %}
         candidates.fit_score,
@@ -347,15 +363,10 @@ states as (
         candidates.total_max_points,
         candidates.lead_threshold,
         candidates.mql_threshold
-    from stream_by_age
+    from states
     inner join candidates
-        on stream_by_age.candidate_key = candidates.candidate_key
+        on states.candidate_key = candidates.candidate_key
     cross join slot_half_lives
-    window running_window as (
-        partition by stream_by_age.candidate_key
-        order by stream_by_age.age_days desc
-        rows between unbounded preceding and current row
-    )
 
 ),
 
@@ -382,14 +393,28 @@ banded as (
             select
                 {% for slot in half_life_slots %}
                     case
-                        when states.half_life_{{ slot }} is null then 0
-                        else 1 / {{ decay_factor('states.age_days', 'states.half_life_' ~ slot) }}
+                        when configured_states.half_life_{{ slot }} is null then 0
+                        else 1 / {{ decay_factor(
+                            'configured_states.age_days', 'configured_states.half_life_' ~ slot) }}
                     end as growth_{{ slot }},
                 {% endfor %}
-                states.*
-            from states
+                configured_states.*
+            from configured_states
         ) as with_growth
     ) as scored_states
+
+),
+
+changing_rows as (
+
+    -- the few rows where the band changes at the row or decays to a lower one before the
+    -- next: filtered in one pass, so the big banded set is never materialized
+    select *
+    from banded
+    where
+        band_rank != band_rank_before
+        or (lead_score >= mql_threshold and lead_score_before_next < mql_threshold)
+        or (lead_score >= lead_threshold and lead_score_before_next < lead_threshold)
 
 ),
 
@@ -406,7 +431,7 @@ event_changes as (
             when band_rank > band_rank_before then mod(top_trigger_key, 10000)
             else mod(bottom_trigger_key, 10000)
         end as rule_number
-    from banded
+    from changing_rows
     where band_rank != band_rank_before
 
 ),
@@ -421,7 +446,7 @@ decay_crossings as (
             {{ threshold }} as crossed_threshold,
             age_days as lower_age,
             next_age_days as upper_age
-        from banded
+        from changing_rows
         where
             lead_score >= {{ threshold }}
             and lead_score_before_next < {{ threshold }}
