@@ -84,62 +84,60 @@ lead_status_stages as (
 
 ),
 
-crm_rows_unused_by_the_lifecycle as (
+crm_rows_for_the_lifecycle as (
 
+    -- the clean lead status changes, opportunities and sales activities, in one shape
     select
         'lead_status_changes' as source_table,
         cast(status_change_id as {{ dbt.type_string() }}) as record_key,
-        case
-            when contact_id not in (select scored_contact_ids.contact_id from scored_contact_ids)
-                then 'contact_not_scored'
-            when changed_at > {{ as_of_timestamp() }} then 'after_as_of'
-            else 'status_not_mapped'
-        end as reason,
-        'not_used' as action
+        contact_id,
+        changed_at as happened_at,
+        status in (select lead_status_stages.status from lead_status_stages) as is_mapped
     from {{ ref('stg_crm__lead_status_changes') }}
-    where
-        not is_excluded
-        and (
-            contact_id not in (select scored_contact_ids.contact_id from scored_contact_ids)
-            or changed_at > {{ as_of_timestamp() }}
-            or status not in (select lead_status_stages.status from lead_status_stages)
-        )
+    where not is_excluded
     union all
     select
         'opportunities' as source_table,
         cast(opportunity_id as {{ dbt.type_string() }}) as record_key,
-        case
-            when contact_id is null then 'no_contact'
-            when contact_id not in (select scored_contact_ids.contact_id from scored_contact_ids)
-                then 'contact_not_scored'
-            else 'after_as_of'
-        end as reason,
-        'not_used' as action
+        contact_id,
+        created_at as happened_at,
+        true as is_mapped
     from {{ ref('stg_crm__opportunities') }}
-    where
-        not is_excluded
-        and (
-            contact_id is null
-            or contact_id not in (select scored_contact_ids.contact_id from scored_contact_ids)
-            or created_at > {{ as_of_timestamp() }}
-        )
+    where not is_excluded
     union all
     select
         'sales_activities' as source_table,
         cast(activity_id as {{ dbt.type_string() }}) as record_key,
-        case
-            when contact_id not in (select scored_contact_ids.contact_id from scored_contact_ids)
-                then 'contact_not_scored'
-            else 'after_as_of'
-        end as reason,
-        'not_used' as action
+        contact_id,
+        occurred_at as happened_at,
+        true as is_mapped
     from {{ ref('stg_crm__sales_activities') }}
-    where
-        not is_excluded
-        and (
-            contact_id not in (select scored_contact_ids.contact_id from scored_contact_ids)
-            or occurred_at > {{ as_of_timestamp() }}
-        )
+    where not is_excluded
+
+),
+
+crm_rows_unused_by_the_lifecycle as (
+
+    select
+        source_table,
+        record_key,
+        reason,
+        'not_used' as action
+    from (
+        select
+            source_table,
+            record_key,
+            case
+                when contact_id is null then 'no_contact'
+                when
+                    contact_id not in (select scored_contact_ids.contact_id from scored_contact_ids)
+                    then 'contact_not_scored'
+                when happened_at > {{ as_of_timestamp() }} then 'after_as_of'
+                when not is_mapped then 'status_not_mapped'
+            end as reason
+        from crm_rows_for_the_lifecycle
+    ) as classified
+    where reason is not null
 
 ),
 
