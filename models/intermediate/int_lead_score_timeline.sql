@@ -490,17 +490,53 @@ decay_crossings as (
 {% endfor %}
 decay_changes as (
 
+    -- the first whole microsecond after the crossing: the bisection's upper end (below
+    -- the threshold) moved later to the microsecond grid. Float division can land that
+    -- grid point a hair before the crossing (seen at 50k contacts: 9.995000000000003
+    -- rounds to 10.00), so the score is evaluated there and, when it is still at or
+    -- above the threshold, the next microsecond is taken (the score only decays here)
     select
         candidate_key,
-        -- microseconds, rounded towards the later time: the score there is below
-        floor(upper_age * 86400000000) / 86400000000 as age_days,
+        case
+            when grid_score < crossed_threshold then grid_age_days
+            else (grid_microseconds - 1) / 86400000000
+        end as age_days,
         0 as change_order,
-        {{ timeline_score('floor(upper_age * 86400000000) / 86400000000') }} as lead_score,
-        {{ score_band(timeline_score('floor(upper_age * 86400000000) / 86400000000')) }}
-            as band_rank,
         'decay' as change_kind,
+        {% for column in bisection_columns %}
+            {{ column }},
+        {% endfor %}
         cast(null as {{ dbt.type_bigint() }}) as rule_number
-    from bisection_{{ bisection_steps - 1 }}
+    from (
+        select
+            *,
+            {{ timeline_score('grid_age_days') }} as grid_score
+        from (
+            select
+                *,
+                grid_microseconds / 86400000000 as grid_age_days
+            from (
+                select
+                    *,
+                    floor(upper_age * 86400000000) as grid_microseconds
+                from bisection_{{ bisection_steps - 1 }}
+            ) as on_grid
+        ) as grid_ages
+    ) as grid_scored
+
+),
+
+decay_changes_scored as (
+
+    select
+        candidate_key,
+        age_days,
+        change_order,
+        {{ timeline_score('age_days') }} as lead_score,
+        {{ score_band(timeline_score('age_days')) }} as band_rank,
+        change_kind,
+        rule_number
+    from decay_changes
 
 ),
 
@@ -526,7 +562,7 @@ changes as (
     union all
     select * from event_changes
     union all
-    select * from decay_changes
+    select * from decay_changes_scored
 
 ),
 
