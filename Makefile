@@ -18,6 +18,8 @@ DEMO_END_DATE ?= 2026-11-01
 DATA_DIR ?= data/raw
 WAREHOUSE ?= warehouse/lead_scoring.duckdb
 TEST_WAREHOUSE ?= warehouse/test.duckdb
+# What BI tools and the reverse-ETL tool read: the copy a passing `dbt build` publishes.
+PUBLISHED = $(patsubst %.duckdb,%_published.duckdb,$(WAREHOUSE))
 
 export DBT_PROFILES_DIR := profiles
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
@@ -40,7 +42,10 @@ $(STAMP): requirements.lock pyproject.toml
 
 setup: $(STAMP)
 
+# Demo data is a new world each time: the old warehouse and its published copy go (a real
+# warehouse never does this: its next build is compared with what was published).
 data: setup
+	rm -f $(WAREHOUSE) $(WAREHOUSE).wal $(PUBLISHED)
 	$(BIN)/python -m leadscore.cli generate --contacts $(CONTACTS) --end-date $(DEMO_END_DATE) --out $(DATA_DIR)
 	$(BIN)/python -m leadscore.cli load --data-dir $(DATA_DIR) --duckdb $(WAREHOUSE)
 
@@ -48,7 +53,7 @@ build: setup
 	LEADSCORE_DUCKDB_PATH=$(WAREHOUSE) $(BIN)/dbt build $(DBT_VARS)
 
 gx: setup
-	$(BIN)/python -m leadscore.gx_check --duckdb $(WAREHOUSE)
+	$(BIN)/python -m leadscore.gx_check --duckdb $(PUBLISHED)
 
 summary: setup
 	$(BIN)/python -m leadscore.cli summary --duckdb $(WAREHOUSE)

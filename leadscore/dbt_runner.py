@@ -52,7 +52,7 @@ def run_dbt(
     extra_args: Sequence[str] = (),
     target_path: str | os.PathLike[str] | None = None,
 ) -> DbtResult:
-    """Run one dbt command (build, run, seed, test, snapshot) in-process.
+    """Run one dbt command (build, run, seed, test) in-process.
 
     The warehouse path is passed through LEADSCORE_DUCKDB_PATH exactly as a user would.
     """

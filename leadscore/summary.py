@@ -9,6 +9,8 @@ from pathlib import Path
 
 import duckdb
 
+from leadscore.publishing import live_build, published_copy_path
+
 
 # The lifecycle ladder, in funnel order (contact_lifecycle.lifecycle_stage).
 STAGES = ("prospect", "lead", "mql", "sal", "sql", "customer", "disqualified")
@@ -153,6 +155,17 @@ def _exists(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
     return bool(row and row[0])
 
 
+def _published_line(duckdb_path: Path) -> str:
+    """Which build BI tools and the CRM sync see (the published copy), or that none is."""
+    path = published_copy_path(duckdb_path)
+    live = live_build(path)
+    if live is None:
+        return f"Published copy {path}: nothing published yet (BI tools and the CRM sync read this file)"
+    return (f"Published copy {path} (what BI tools and the CRM sync read): build {live.build_id},"
+            f" as of {live.as_of}, published {live.published_at:%Y-%m-%d %H:%M:%S} UTC,"
+            f" {live.relations} marts")
+
+
 def summarize(duckdb_path: Path, scoring_model: str = "default", top: int = 10) -> str:
     con = duckdb.connect(str(duckdb_path), read_only=True)
     try:
@@ -160,10 +173,11 @@ def summarize(duckdb_path: Path, scoring_model: str = "default", top: int = 10) 
             raise FileNotFoundError(f"{duckdb_path} has no marts.scored_contacts: run `dbt build` first")
         parts: list[str] = []
         as_of, contacts, models = con.execute(
-            "select max(scored_as_of), count(distinct contact_id), count(distinct scoring_model)"
+            "select max(as_of), count(distinct contact_id), count(distinct scoring_model)"
             " from marts.scored_contacts"
         ).fetchone()
         parts.append(f"Lead scoring summary — scored as of {as_of}: {contacts:,} contacts × {models} scoring models")
+        parts.append(_published_line(duckdb_path))
 
         rows = con.execute(
             """

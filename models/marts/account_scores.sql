@@ -332,7 +332,7 @@ final as (
         best_contact_id,
         cast(best_contact_lead_score as decimal(7, 2)) as best_contact_lead_score,
         best_contact_lifecycle_stage,
-        {{ as_of_timestamp() }} as scored_as_of
+        {{ build_columns() }}
     from rolled_up
 
 )

@@ -95,7 +95,7 @@ final as (
         end as disqualification_reason,
         recycled.contact_id is not null as is_recycled,
         per_contact.stages_entered,
-        {{ as_of_timestamp() }} as stage_as_of
+        {{ build_columns() }}
     from current_stage
     inner join per_contact
         on

@@ -101,7 +101,7 @@ final as (
         cast(median_days_sal_to_sql as decimal(9, 2)) as median_days_sal_to_sql,
         cast(median_days_sql_to_customer as decimal(9, 2)) as median_days_sql_to_customer,
         mql_to_sql_rate < min_mql_to_sql_rate as is_qualifying_too_soon,
-        {{ as_of_timestamp() }} as funnel_as_of
+        {{ build_columns() }}
     from rates
 
 )

@@ -168,7 +168,8 @@ final as (
         exited_at is null as is_current,
         trigger_type,
         trigger_detail,
-        lead_score as lead_score_at_entry
+        lead_score as lead_score_at_entry,
+        {{ build_columns() }}
     from entered
 
 )

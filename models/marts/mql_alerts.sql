@@ -354,7 +354,7 @@ final as (
         {{ sla_fields(
             'entries.became_mql_at', 'first_touches.first_touch_at',
             'entries.mql_response_sla_minutes') }},
-        {{ as_of_timestamp() }} as alerts_as_of
+        {{ build_columns() }}
     from entries
     inner join score_at_mql
         on entries.alert_id = score_at_mql.alert_id

@@ -172,8 +172,8 @@ final as (
                     || coalesce('. ' || top_reasons, '')
             else coalesce(top_reasons, 'No scoring activity yet')
         end as top_reasons,
-        {{ as_of_timestamp() }} as scored_as_of,
-        scoring_config_version
+        scoring_config_version,
+        {{ build_columns() }}
     from graded
 
 )

@@ -1,14 +1,15 @@
 """The reverse-ETL feed crm_score_sync writes only what changed.
 
 One small warehouse (300 generated contacts) and a throwaway copy of the dbt project are
-built once for the module, then changed step by step:
+built once for the module (full `dbt build`s, each published), then changed step by step:
 
 1. first build                      -> every row new
 2. the same build again             -> nothing may change
 3. one engagement weight changed    -> exactly the rows whose synced fields move
 4. one contact deleted from the CRM -> its rows flagged is_deleted, nothing else
 
-After each step the feed is read back, and the rows that should have changed are derived
+After each step the feed is read back from the published copy (what the sync tool reads),
+and the rows that should have changed are derived
 independently from scored_contacts + contact_lifecycle + the contact's e-mail (the values a
 CRM would see), never from the feed's own hash.
 """
@@ -30,6 +31,7 @@ import pytest
 from conftest import DEMO_END_DATE, cli, query
 
 from leadscore.dbt_runner import PROJECT_DIR
+from leadscore.publishing import published_copy_path
 
 CONTACTS = 300
 CHANGED_RULE = ("default", "eng_page_case_study")  # (scoring_model, rule_id) whose points change
@@ -87,13 +89,14 @@ def _dbt(project: Path, warehouse: Path, *args: str) -> None:
 
 
 def _build_feed(project: Path, warehouse: Path) -> None:
-    """Seeds and every model up to the feed; no tests (they run in the main suite)."""
-    _dbt(project, warehouse, "build", "--select", "+crm_score_sync",
-         "--resource-type", "seed", "--resource-type", "model")
+    """A whole `dbt build`: only a build whose every node passes is published, and the
+    feed compares with what was last published."""
+    _dbt(project, warehouse, "build")
 
 
 def _read_feed(warehouse: Path) -> dict[Key, FeedRow]:
-    rows = query(warehouse, f"select {FEED_COLUMNS} from marts.crm_score_sync")
+    """The feed as the sync tool sees it: in the published copy."""
+    rows = query(published_copy_path(warehouse), f"select {FEED_COLUMNS} from marts.crm_score_sync")
     feed = {
         (r[0], r[1]): FeedRow(
             sync_key=r[2], synced=tuple(r[3:9]), is_deleted=r[9],

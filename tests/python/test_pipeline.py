@@ -87,7 +87,7 @@ def test_scores_are_bounded_varied_and_explained(demo_warehouse: tuple[Path, Dbt
         select count(*), count(distinct lead_score), min(lead_score), max(lead_score),
                avg(case when top_reasons is not null and top_reasons != '' then 1.0 else 0 end),
                avg(case when score_matrix = fit_grade || cast(engagement_tier as varchar) then 1.0 else 0 end),
-               max(scored_as_of)
+               max(as_of)
         from marts.scored_contacts
         """,
     )[0]

@@ -1,0 +1,133 @@
+{#- on-run-end: publish this build to the readers' copy, or say why not.
+
+    A build is published only when all of this holds, else nothing is published and the
+    readers keep the previous copy untouched:
+      * the command is `dbt build` (so the data tests and unit tests ran),
+      * every node of the invocation passed (warnings allowed; an error, a failed test or
+        a skipped node refuses), which includes the circuit breaker (publish_checks),
+      * every published relation (models in schema `marts`) was rebuilt in this
+        invocation, except those tagged `evaluation`, which may be left out of a build
+        (`--exclude tag:evaluation`) and are then carried over from the previous publish
+        with their own build_id.
+    Publishing writes a new database file next to the published copy, copies every
+    published relation into it, stamps publish_log.published_at, and renames it over the
+    copy: one atomic step. A kill at any moment leaves the previous copy as it was. -#}
+{% macro publish_build(results) -%}
+    {{ return(adapter.dispatch('publish_build', 'lead_scoring')(results)) }}
+{%- endmacro %}
+
+{% macro default__publish_build(results) -%}
+    {{ return('') }}
+{%- endmacro %}
+
+{#- The models that make up a publish, from the graph: [(node, is_required)]. -#}
+{% macro published_models() -%}
+    {%- set found = [] -%}
+    {%- for node in graph.nodes.values() -%}
+        {%- if node.resource_type == 'model' and node.config.enabled
+            and node.config.schema == 'marts' -%}
+            {%- do found.append((node, 'evaluation' not in node.tags)) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(found | sort(attribute='0.name')) }}
+{%- endmacro %}
+
+{% macro duckdb__publish_build(results) -%}
+    {%- if not execute or target.path | string == ':memory:' -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set statuses = {} -%}
+    {%- set names = {} -%}
+    {%- for result in results -%}
+        {%- do statuses.update({result.node.unique_id: result.status | string}) -%}
+        {%- do names.update({result.node.unique_id: result.node.name}) -%}
+    {%- endfor -%}
+    {%- set models = published_models() -%}
+    {%- set touched = [] -%}
+    {%- for node, is_required in models if node.unique_id in statuses -%}
+        {%- do touched.append(node.name) -%}
+    {%- endfor -%}
+    {%- if touched | length == 0 -%}
+        {#- seeds, tests, docs, compile: nothing that could be published -#}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set path = published_copy_path() -%}
+    {%- set previous = published_relation('publish_log') -%}
+    {%- set live = none -%}
+    {%- if previous is not none -%}
+        {%- set rows = run_query(
+            "select max(build_id), max(as_of) from " ~ previous ~ " where is_live") -%}
+        {%- set live = rows.rows[0] -%}
+    {%- endif -%}
+    {%- set stays = "The published copy " ~ path ~ (
+        " stays at build " ~ live[0] ~ " (as of " ~ live[1] ~ ")." if live is not none and live[0]
+        else " was not created (nothing has been published yet).") -%}
+
+    {%- set problems = [] -%}
+    {%- if flags.WHICH != 'build' -%}
+        {%- do problems.append("`dbt " ~ flags.WHICH ~ "` does not run the data tests; only a"
+            ~ " `dbt build` whose every model and test passes is published") -%}
+    {%- endif -%}
+    {%- set failed = [] -%}
+    {%- set skipped = [] -%}
+    {%- for unique_id, status in statuses.items() -%}
+        {%- if status in ('error', 'fail', 'runtime error') -%}
+            {%- do failed.append(names[unique_id] ~ ' (' ~ status ~ ')') -%}
+        {%- elif status == 'skipped' -%}
+            {%- do skipped.append(names[unique_id]) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if failed or skipped -%}
+        {%- do problems.append(
+            (failed | length ~ " node(s) failed: " ~ (failed[:5] | join(', '))
+             ~ (', …' if failed | length > 5 else '') if failed else "")
+            ~ ("; " if failed and skipped else "")
+            ~ (skipped | length ~ " node(s) skipped" if skipped else "")) -%}
+    {%- endif -%}
+    {%- set missing = [] -%}
+    {%- for node, is_required in models -%}
+        {%- if is_required and statuses.get(node.unique_id) != 'success' -%}
+            {%- do missing.append(node.name) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if missing and not (failed or skipped) -%}
+        {%- do problems.append("this build did not rebuild " ~ (missing | join(', '))
+            ~ " (a publish needs every mart of one `dbt build`)") -%}
+    {%- endif -%}
+    {%- if problems -%}
+        {{ log("NOT PUBLISHED: " ~ (problems | join('; ')) ~ ". " ~ stays, info=True) }}
+        {{ return('') }}
+    {%- endif -%}
+
+    {#- write the new copy beside the old one, then swap it in with one rename -#}
+    {%- set staging_path = path ~ '.' ~ invocation_id ~ '.tmp' -%}
+    {%- set leftovers = run_query("select file from glob(" ~ sql_literal(path ~ '.*.tmp') ~ ")") -%}
+    {%- for leftover in leftovers.columns[0].values() -%}
+        {%- do run_query("select leadscore_remove_file(" ~ sql_literal(leftover) ~ ")") -%}
+    {%- endfor -%}
+    {%- do run_query("attach " ~ sql_literal(staging_path) ~ " as leadscore_publishing") -%}
+    {%- do run_query("create schema leadscore_publishing.marts") -%}
+    {%- set copied = [] -%}
+    {%- for node, is_required in models -%}
+        {%- if statuses.get(node.unique_id) == 'success' -%}
+            {%- set source_relation = adapter.get_relation(
+                database=node.database, schema=node.schema, identifier=node.alias) -%}
+        {%- else -%}
+            {%- set source_relation = published_relation(node.alias) -%}
+        {%- endif -%}
+        {%- if source_relation is not none -%}
+            {%- do run_query("create table leadscore_publishing.marts." ~ adapter.quote(node.alias)
+                ~ " as select * from " ~ source_relation) -%}
+            {%- do copied.append(node.alias) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- do run_query("update leadscore_publishing.marts.publish_log set published_at = "
+        ~ "cast(now() as timestamp) where build_id = '" ~ invocation_id ~ "'") -%}
+    {%- do run_query("detach leadscore_publishing") -%}
+    {%- do run_query("detach database if exists " ~ published_copy_alias()) -%}
+    {%- do run_query("select leadscore_replace_file(" ~ sql_literal(staging_path) ~ ", "
+        ~ sql_literal(path) ~ ")") -%}
+    {{ log("PUBLISHED build " ~ invocation_id ~ " (as of " ~ (var('as_of', none) or run_started_at)
+        ~ ", " ~ copied | length ~ " relations) to " ~ path, info=True) }}
+    {{ return('') }}
+{%- endmacro %}
