@@ -1,8 +1,11 @@
 -- When each contact's lead score crossed the lead and MQL thresholds, per scoring model,
 -- up to the scoring date: one row per change of score band (prospect < lead < mql), with
 -- the exact score at that moment. Contacts whose score can never reach the lead threshold
--- (decay-free upper bound below it) and disqualified contacts have no rows: they stay in
--- their starting band. Fit is constant over time (the CRM keeps only current values).
+-- (decay-free upper bound below it) have no rows: they stay in their starting band.
+-- Disqualified contacts have their score bands too (their lead score is 0, but the
+-- backtest needs the ladder they walked before an event disqualified them; the lifecycle
+-- puts the disqualification above it). Fit is constant over time (the CRM keeps only
+-- current values).
 --
 -- How it stays exact and linear in the number of events (docs: contact_lifecycle):
 --   * a rule's decayed total after its i-th event is S_i = W_i / decay(age_i), with
@@ -46,12 +49,6 @@ contacts as (
 model_config as (
 
     select * from {{ ref('int_scoring_model_config') }}
-
-),
-
-disqualified as (
-
-    select contact_id from {{ ref('int_contacts_disqualified') }}
 
 ),
 
@@ -164,11 +161,7 @@ candidates as (
     inner join model_config
         on contact_bounds.scoring_model = model_config.scoring_model
     where
-        not exists (
-            select 1 from disqualified
-            where disqualified.contact_id = contact_bounds.contact_id
-        )
-        and {{ clamp(
+        {{ clamp(
             clamp('contact_bounds.fit_points',
                 'model_config.fit_min_points', 'model_config.fit_max_points')
             ~ ' + ' ~ clamp('contact_bounds.engagement_upper_bound',

@@ -93,24 +93,10 @@ scored as (
         scorable_contacts.contact_id,
         model_config.scoring_model,
         scorable_contacts.account_id,
-        round({{ clamp(
-            'coalesce(category_points.fit_points, 0)',
-            'model_config.fit_min_points', 'model_config.fit_max_points') }}, 2) as fit_score,
-        round({{ clamp(
-            'coalesce(category_points.engagement_points, 0)',
-            'model_config.engagement_min_points', 'model_config.engagement_max_points') }}, 2)
-            as engagement_score,
+        {{ bounded_scores('category_points.fit_points', 'category_points.engagement_points') }},
         disqualified.contact_id is not null as is_disqualified,
         disqualified.disqualification_reason,
         top_reasons.top_reasons,
-        model_config.total_min_points,
-        model_config.total_max_points,
-        model_config.mql_threshold,
-        model_config.fit_grade_a_min,
-        model_config.fit_grade_b_min,
-        model_config.fit_grade_c_min,
-        model_config.engagement_tier_1_min,
-        model_config.engagement_tier_2_min,
         model_config.scoring_config_version
     from scorable_contacts
     cross join model_config
@@ -130,23 +116,11 @@ scored as (
 graded as (
 
     select
-        *,
-        case
-            when is_disqualified then 0
-            else {{ clamp('fit_score + engagement_score', 'total_min_points', 'total_max_points') }}
-        end as lead_score,
-        case
-            when fit_score >= fit_grade_a_min then 'A'
-            when fit_score >= fit_grade_b_min then 'B'
-            when fit_score >= fit_grade_c_min then 'C'
-            else 'D'
-        end as fit_grade,
-        case
-            when engagement_score >= engagement_tier_1_min then 1
-            when engagement_score >= engagement_tier_2_min then 2
-            else 3
-        end as engagement_tier
+        scored.*,
+        {{ graded_scores('scored.is_disqualified') }}
     from scored
+    inner join model_config
+        on scored.scoring_model = model_config.scoring_model
 
 ),
 
@@ -164,7 +138,7 @@ final as (
         fit_grade || cast(engagement_tier as {{ dbt.type_string() }}) as score_matrix,
         is_disqualified,
         disqualification_reason,
-        not is_disqualified and lead_score >= mql_threshold as is_sales_ready,
+        is_sales_ready,
         case
             when is_disqualified
                 then

@@ -1,0 +1,47 @@
+{{ config(materialized='view') }}
+-- The usable engagement events matched to the signal patterns: one row per event and
+-- pattern it matches. Usable = not excluded (bad row, unknown type or contact) and not
+-- machine activity; events after the scoring date are kept here (every scoring date
+-- picks its own). The one place the usable-event filter and the pattern match live; a
+-- view, so that the 100M-row event table is read by int_engagement_daily and, for the
+-- last partial day before a scoring date, by the decayed_engagement macro, never copied.
+
+with
+
+events as (
+
+    select
+        contact_id,
+        event_type,
+        event_detail,
+        product_line,
+        occurred_at
+    from {{ ref('int_engagement_events_unioned') }}
+    where not is_excluded and not is_bot_activity
+
+),
+
+patterns as (
+
+    select * from {{ ref('int_engagement_signal_patterns') }}
+
+),
+
+final as (
+
+    select
+        events.contact_id,
+        patterns.signal,
+        patterns.match_value,
+        patterns.half_life_days,
+        events.product_line,
+        events.occurred_at
+    from events
+    inner join patterns
+        on
+            events.event_type = patterns.signal
+            and coalesce(events.event_detail, '') like patterns.match_value
+
+)
+
+select * from final
