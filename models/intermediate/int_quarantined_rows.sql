@@ -1,11 +1,12 @@
 -- Every raw row that is not scored as it came, with the source table, its key and why:
 -- bad input (malformed e-mail, duplicate, future timestamp, unknown type, unknown contact),
--- records merged into a survivor, values nulled as impossible, machine (bot) activity, and
--- contacts created after the scoring date. Together with the scored rows this accounts for
--- every raw row: nothing is dropped silently.
+-- records merged into a survivor, values nulled as unreadable or impossible, machine (bot)
+-- activity, and contacts created after the scoring date. Together with the scored rows this
+-- accounts for every raw row: nothing is dropped silently.
 --   action = excluded      the row is not used at all
 --            merged        the row's contact is merged into the surviving contact
---            value_nulled  the row is used, one impossible value is treated as unknown
+--            value_nulled  the row is used, one unreadable or impossible value is treated
+--                          as unknown
 --            not_scored    the row is kept but earns no points (bot activity)
 --            not_yet       the contact is created after the scoring date
 --            not_used      a clean CRM row the lifecycle cannot use: its contact is not

@@ -1,0 +1,102 @@
+"""Raw tables as EL tools really land them: text where the contract says a number, time
+zones, columns the contract does not name. Staging must read them defensively, never fail
+the build, and account for every value it could not read.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from conftest import query, write_raw_tables
+
+from leadscore.dbt_runner import DbtResult, run_dbt
+
+AS_OF = "2026-06-01"
+CREATED = datetime(2025, 1, 10, 9, 0)
+CEST = timezone(timedelta(hours=2))
+
+
+def _account(account_id: str, employee_count: str | None, **extra: object) -> dict:
+    return {"account_id": account_id, "name": f"Company {account_id}", "domain": f"{account_id.lower()}.io",
+            "industry": "Software", "employee_count": employee_count, "country": "US",
+            "is_target_account": False, "created_at": CREATED, "updated_at": CREATED, **extra}
+
+
+def _contact(contact_id: str, account_id: str) -> dict:
+    return {"contact_id": contact_id, "account_id": account_id, "email": f"{contact_id.lower()}@{account_id.lower()}.io",
+            "first_name": "Kim", "last_name": contact_id, "job_title": "VP Marketing", "country": "US",
+            "lead_source": "web", "email_opt_out": False, "created_at": CREATED, "updated_at": CREATED}
+
+
+# accounts.employee_count lands as text; accounts and web_events carry a column named like
+# the staging models' dedup helper; web_events.occurred_at lands as timestamptz.
+COLUMN_TYPES = {
+    "raw_crm.accounts": {"employee_count": "varchar", "key_rank": "integer"},
+    "raw_marketing.web_events": {"occurred_at": "timestamptz", "key_rank": "integer"},
+}
+RAW = {
+    "raw_crm.accounts": [
+        _account("ACC-COMMA", "1,200", key_rank=1),
+        _account("ACC-PLAIN", "250", key_rank=7),
+        # an older copy of ACC-PLAIN whose raw key_rank says 1: staging ranks by itself
+        _account("ACC-PLAIN", "240", key_rank=1, updated_at=CREATED - timedelta(days=30)),
+        _account("ACC-BLANK", "  ", key_rank=None),
+    ],
+    "raw_crm.contacts": [_contact("C-COMMA", "ACC-COMMA"), _contact("C-PLAIN", "ACC-PLAIN"),
+                         _contact("C-BLANK", "ACC-BLANK")],
+    "raw_marketing.web_events": [
+        {"event_id": f"W{n}", "contact_id": contact_id, "session_id": "s1", "page_path": "/pricing",
+         # 16:00 in Central European Summer Time is 14:00 UTC
+         "occurred_at": datetime(2026, 5, 20, 16, n, tzinfo=CEST), "key_rank": 3}
+        for n, contact_id in enumerate(["C-COMMA", "C-PLAIN", "C-BLANK"])
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def dirty_types_warehouse(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, DbtResult]:
+    root = tmp_path_factory.mktemp("raw_landing")
+    warehouse = root / "dirty_types.duckdb"
+    write_raw_tables(warehouse, RAW, column_types=COLUMN_TYPES)
+    result = run_dbt("build", warehouse, dbt_vars={"as_of": AS_OF}, target_path=root / "target",
+                     exclude=["resource_type:unit_test"])
+    return warehouse, result
+
+
+def test_text_in_a_typed_raw_column_and_extra_raw_columns_build(dirty_types_warehouse: tuple[Path, DbtResult]) -> None:
+    """'1,200' in a text-landed employee_count, and a raw column named key_rank, do not stop
+    the build (before the defensive casts the first failed stg_crm__accounts and skipped
+    everything downstream)."""
+    _, result = dirty_types_warehouse
+    assert result.success, result.failures()
+    assert result.statuses["model.lead_scoring.stg_crm__accounts"] == "success"
+    assert result.statuses["model.lead_scoring.account_scores"] == "success"
+
+
+def test_unreadable_employee_count_is_nulled_and_the_account_scored(dirty_types_warehouse: tuple[Path, DbtResult]) -> None:
+    warehouse, _ = dirty_types_warehouse
+    staged = dict(query(warehouse, "select account_id, employee_count from staging.stg_crm__accounts"
+                                   " where not is_excluded"))
+    assert staged == {"ACC-COMMA": None, "ACC-PLAIN": 250, "ACC-BLANK": None}
+    scored = {r[0] for r in query(warehouse, "select account_id from marts.account_scores where scoring_model = 'default'")}
+    assert {"ACC-COMMA", "ACC-PLAIN", "ACC-BLANK"} <= scored
+    bands = dict(query(warehouse, "select contact_id, company_size_band from intermediate.int_contacts_deduplicated"))
+    assert bands["C-COMMA"] == bands["C-BLANK"] == "unknown" != bands["C-PLAIN"]
+    contacts = {r[0] for r in query(warehouse, "select contact_id from marts.scored_contacts where scoring_model = 'default'")}
+    assert contacts == {"C-COMMA", "C-PLAIN", "C-BLANK"}
+
+
+def test_unreadable_value_is_counted_in_the_quarantine(dirty_types_warehouse: tuple[Path, DbtResult]) -> None:
+    """The value nulled is accounted for; a blank value is a null, not an invalid one."""
+    warehouse, _ = dirty_types_warehouse
+    rows = query(warehouse, "select record_key, action, reason from intermediate.int_quarantined_rows"
+                            " where source_table = 'accounts' order by 1, 3")
+    assert rows == [("ACC-COMMA", "value_nulled", "invalid_integer"), ("ACC-PLAIN", "excluded", "duplicate_row")]
+
+
+def test_timestamptz_raw_column_becomes_its_utc_instant(dirty_types_warehouse: tuple[Path, DbtResult]) -> None:
+    warehouse, _ = dirty_types_warehouse
+    times = query(warehouse, "select occurred_at from staging.stg_marketing__web_events order by event_id")
+    assert [t for (t,) in times] == [datetime(2026, 5, 20, 14, n) for n in range(3)]
