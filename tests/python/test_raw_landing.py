@@ -5,9 +5,11 @@ the build, and account for every value it could not read.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import duckdb
 import pytest
 from conftest import query, write_raw_tables
 
@@ -100,3 +102,44 @@ def test_timestamptz_raw_column_becomes_its_utc_instant(dirty_types_warehouse: t
     warehouse, _ = dirty_types_warehouse
     times = query(warehouse, "select occurred_at from staging.stg_marketing__web_events order by event_id")
     assert [t for (t,) in times] == [datetime(2026, 5, 20, 14, n) for n in range(3)]
+
+
+def _contract_problems(result: DbtResult) -> list[str]:
+    """The problem lines of the error raised by the on-run-start contract check (run_dbt
+    keeps the exception's repr, where line breaks are escaped as backslash-n)."""
+    message = result.messages.get("__exception__", "").replace("\\n", "\n")
+    return re.findall(r"^raw table .*? \(the landing contract: [^)]*\)", message, flags=re.MULTILINE)
+
+
+def test_missing_raw_columns_fail_before_anything_runs(tmp_path: Path) -> None:
+    """A raw table without a required column, or missing altogether, stops `dbt build` in
+    on-run-start with one line per problem naming the table and the column (before, the
+    error blamed a unit-test fixture); no seed, model or test runs."""
+    warehouse = tmp_path / "missing_columns.duckdb"
+    write_raw_tables(warehouse, RAW, column_types=COLUMN_TYPES)
+    con = duckdb.connect(str(warehouse))
+    try:
+        con.execute("alter table raw_crm.contacts drop column email")
+        con.execute("alter table raw_marketing.web_events drop column occurred_at")
+        con.execute("alter table raw_crm.accounts rename column name to NAME")  # case does not matter
+        con.execute("drop table raw_crm.sales_activities")
+    finally:
+        con.close()
+    result = run_dbt("build", warehouse, dbt_vars={"as_of": AS_OF}, target_path=tmp_path / "target")
+    assert not result.success
+    assert result.statuses == {}, "nothing may run before the contract check passes"
+    crm, marketing = "models/staging/crm/_crm__sources.yml", "models/staging/marketing/_marketing__sources.yml"
+    assert _contract_problems(result) == [
+        f"raw table raw_crm.contacts has no column email (the landing contract: {crm})",
+        f"raw table raw_crm.sales_activities does not exist (the landing contract: {crm})",
+        f"raw table raw_marketing.web_events has no column occurred_at (the landing contract: {marketing})",
+    ], result.messages
+    built = query(warehouse, "select count(*) from information_schema.tables"
+                             " where table_schema in ('scoring_config', 'staging', 'intermediate', 'marts')")
+    assert built == [(0,)]
+
+
+def test_seeds_load_without_raw_tables(tmp_path: Path) -> None:
+    """`dbt seed` does not need the raw tables: the contract check is for build, run and test."""
+    result = run_dbt("seed", tmp_path / "no_raw.duckdb", target_path=tmp_path / "target")
+    assert result.success, result.failures()
