@@ -34,7 +34,12 @@ SEEDS_DIR = Path(__file__).resolve().parents[2] / "seeds"
 
 UNKNOWN = "unknown"
 EMPLOYEE_COUNT_MIN, EMPLOYEE_COUNT_MAX = 1, 5_000_000  # outside: impossible -> unknown
-VALID_EMAIL = re.compile(r"[a-z0-9._%+'-]+@[a-z0-9.-]+\.[a-z]{2,}")
+# a local part, `@`, dot-separated domain labels, a top-level domain of 2+ letters; any
+# character outside printable ASCII counts as a letter (zoë@, café@, IDN domains)
+VALID_EMAIL = re.compile(r"([a-z0-9._%+'-]|[^ -~])+@(([a-z0-9-]|[^ -~])+\.)+([a-z]|[^ -~]){2,}")
+# removed from e-mails wherever they are: tab, LF, CR, NBSP, zero-width space/non-joiner/
+# joiner, word joiner, byte order mark
+EMAIL_INVISIBLE = dict.fromkeys(map(ord, "\t\n\r\u00a0\u200b\u200c\u200d\u2060\ufeff"))
 EVENT_TABLES = ("web_events", "email_events", "form_submissions", "event_attendance")
 
 
@@ -53,6 +58,13 @@ def trim(value: object) -> str | None:
 def lower_trim(value: object) -> str | None:
     text = trim(value)
     return text.lower() if text is not None else None
+
+
+def normalize_email(value: object) -> str | None:
+    """E-mail: the invisible characters removed, then trimmed and lower-cased; blank -> None."""
+    if value is None:
+        return None
+    return lower_trim(str(value).translate(EMAIL_INVISIBLE))
 
 
 def normalize_key(value: object) -> str | None:
@@ -337,7 +349,7 @@ def stage_contacts(rows: list[Mapping], now: datetime) -> tuple[dict[str, Contac
     )
     records: dict[str, dict] = {}
     for contact_id, row in survivors.items():
-        email = lower_trim(row.get("email"))
+        email = normalize_email(row.get("email"))
         created, updated = as_datetime(row.get("created_at")), as_datetime(row.get("updated_at"))
         if email is None:
             issue = "missing_email"

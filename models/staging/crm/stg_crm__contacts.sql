@@ -14,7 +14,7 @@ typed as (
     select
         {{ clean_text('contact_id') }} as contact_id,
         {{ clean_text('account_id') }} as account_id,
-        nullif(lower(trim(cast(email as {{ dbt.type_string() }}))), '') as email,
+        {{ normalize_email('email') }} as email,
         {{ clean_text('first_name') }} as first_name,
         {{ clean_text('last_name') }} as last_name,
         {{ clean_text('job_title') }} as job_title,
@@ -34,10 +34,7 @@ normalized as (
 
     select
         *,
-        coalesce(
-            {{ regex_matches('email', "^[a-z0-9._%+''-]+@[a-z0-9.-]+[.][a-z]{2,}$") }},
-            false
-        ) as is_valid_email,
+        coalesce({{ is_valid_email('email') }}, false) as is_valid_email,
         nullif(
             trim({{ regex_replace_all('lower(job_title)', '[^a-z0-9]+', ' ') }}), ''
         ) as job_title_key
