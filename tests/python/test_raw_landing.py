@@ -48,6 +48,10 @@ RAW = {
     ],
     "raw_crm.contacts": [_contact("C-COMMA", "ACC-COMMA"), _contact("C-PLAIN", "ACC-PLAIN"),
                          _contact("C-BLANK", "ACC-BLANK")],
+    # the CRM says won but gives no close date
+    "raw_crm.opportunities": [{"opportunity_id": "O-WON", "account_id": "ACC-PLAIN", "contact_id": "C-PLAIN",
+                               "stage": "Closed Won", "amount": 5000, "created_at": datetime(2026, 5, 1),
+                               "closed_at": None, "is_won": True}],
     "raw_marketing.web_events": [
         {"event_id": f"W{n}", "contact_id": contact_id, "session_id": "s1", "page_path": "/pricing",
          # 16:00 in Central European Summer Time is 14:00 UTC
@@ -102,6 +106,19 @@ def test_timestamptz_raw_column_becomes_its_utc_instant(dirty_types_warehouse: t
     warehouse, _ = dirty_types_warehouse
     times = query(warehouse, "select occurred_at from staging.stg_marketing__web_events order by event_id")
     assert [t for (t,) in times] == [datetime(2026, 5, 20, 14, n) for n in range(3)]
+
+
+def test_won_opportunity_without_close_date_is_flagged_and_stays_open(
+        dirty_types_warehouse: tuple[Path, DbtResult]) -> None:
+    warehouse, result = dirty_types_warehouse
+    assert query(warehouse, "select action, reason from intermediate.int_quarantined_rows"
+                            " where source_table = 'opportunities' and record_key = 'O-WON'") == [
+        ("value_nulled", "missing_closed_at")]
+    stage = query(warehouse, "select lifecycle_stage from marts.contact_lifecycle"
+                             " where contact_id = 'C-PLAIN' and scoring_model = 'default'")
+    assert stage == [("sql",)], "a won deal without a close date is still an open opportunity"
+    warn_test = next(uid for uid in result.statuses if ".assert_won_opportunities_have_a_close_date" in uid)
+    assert result.statuses[warn_test] == "warn"
 
 
 def _contract_problems(result: DbtResult) -> list[str]:

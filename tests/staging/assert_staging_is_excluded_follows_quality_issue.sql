@@ -1,6 +1,6 @@
 -- is_excluded is decided by quality_issue: false for clean rows and for the issues that
 -- only blank one value (a value that cannot be read, an impossible employee count, a
--- negative amount), true otherwise. invalid_timestamp is
+-- negative amount, a won deal without a close date), true otherwise. invalid_timestamp is
 -- both: it excludes the row when the unreadable date is the required one (then it is
 -- null), and only blanks an optional one (updated_at, closed_at).
 -- Returns the rows of any staging model that break the rule.
@@ -43,7 +43,7 @@ expected as (
             when
                 quality_issue in (
                     'invalid_integer', 'invalid_numeric', 'invalid_boolean',
-                    'negative_amount', 'impossible_employee_count'
+                    'negative_amount', 'impossible_employee_count', 'missing_closed_at'
                 )
                 then false
             else true

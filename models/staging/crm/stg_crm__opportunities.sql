@@ -67,12 +67,14 @@ flagged as (
                 or closed_at > {{ run_started_timestamp() }}
                 then 'future_timestamp'
         end as exclusion_issue,
-        -- the row is used, one value is blanked
+        -- the row is used, one value is blanked or missing (a won deal without a close
+        -- date stays open in the lifecycle until it has one)
         case
             when has_invalid_amount then 'invalid_numeric'
             when has_invalid_is_won then 'invalid_boolean'
             when has_invalid_closed_at then 'invalid_timestamp'
             when raw_amount < 0 then 'negative_amount'
+            when raw_is_won and closed_at is null then 'missing_closed_at'
         end as value_issue
     from ranked
 
