@@ -532,11 +532,15 @@ def flag_bots(events: list[Event], config: Config) -> None:
     - an e-mail click at most bot_click_max_seconds after the same campaign's (first)
       delivery to the same contact (link scanners click on arrival);
     - more than bot_page_views_per_minute page views by one contact in one clock minute
-      (every view of that minute)."""
+      (every view of that minute);
+    - else more than bot_page_views_per_hour page views by one contact in one clock hour
+      (every view of that hour: a bot at a sustained rate)."""
     max_seconds = config.setting("default", "bot_click_max_seconds")
     max_per_minute = config.setting("default", "bot_page_views_per_minute")
+    max_per_hour = config.setting("default", "bot_page_views_per_hour")
     first_delivery: dict[tuple[str, str], datetime] = {}
     views_per_minute: dict[tuple[str, datetime], int] = defaultdict(int)
+    views_per_hour: dict[tuple[str, datetime], int] = defaultdict(int)
     for e in events:
         if e.event_type == "email_delivered" and e.campaign_id is not None:
             key = (e.contact_id, e.campaign_id)
@@ -544,6 +548,7 @@ def flag_bots(events: list[Event], config: Config) -> None:
                 first_delivery[key] = e.occurred_at
         if e.event_type == "page_view":
             views_per_minute[(e.contact_id, e.occurred_at.replace(second=0, microsecond=0))] += 1
+            views_per_hour[(e.contact_id, e.occurred_at.replace(minute=0, second=0, microsecond=0))] += 1
     for e in events:
         if e.event_type == "email_click" and e.campaign_id is not None:
             delivered = first_delivery.get((e.contact_id, e.campaign_id))
@@ -552,6 +557,9 @@ def flag_bots(events: list[Event], config: Config) -> None:
         if e.event_type == "page_view":
             if views_per_minute[(e.contact_id, e.occurred_at.replace(second=0, microsecond=0))] > max_per_minute:
                 e.bot_reason = "page_view_flood"
+            elif (views_per_hour[(e.contact_id, e.occurred_at.replace(minute=0, second=0, microsecond=0))]
+                  > max_per_hour):
+                e.bot_reason = "page_view_sustained_rate"
 
 
 def decay_factor(occurred_at: datetime, as_of: datetime, half_life_days: float | None) -> float:
