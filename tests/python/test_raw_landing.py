@@ -5,6 +5,7 @@ the build, and account for every value it could not read.
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -65,9 +66,19 @@ RAW = {
 def dirty_types_warehouse(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, DbtResult]:
     root = tmp_path_factory.mktemp("raw_landing")
     warehouse = root / "dirty_types.duckdb"
-    write_raw_tables(warehouse, RAW, column_types=COLUMN_TYPES)
-    result = run_dbt("build", warehouse, dbt_vars={"as_of": AS_OF}, target_path=root / "target",
-                     exclude=["resource_type:unit_test"])
+    # built on a machine whose local time zone is not UTC: DuckDB sessions default to it,
+    # and only the profile's TimeZone setting keeps staging in UTC
+    local_zone = os.environ.get("TZ")
+    os.environ["TZ"] = "America/New_York"
+    try:
+        write_raw_tables(warehouse, RAW, column_types=COLUMN_TYPES)
+        result = run_dbt("build", warehouse, dbt_vars={"as_of": AS_OF}, target_path=root / "target",
+                         exclude=["resource_type:unit_test"])
+    finally:
+        if local_zone is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = local_zone
     return warehouse, result
 
 
@@ -103,6 +114,7 @@ def test_unreadable_value_is_counted_in_the_quarantine(dirty_types_warehouse: tu
 
 
 def test_timestamptz_raw_column_becomes_its_utc_instant(dirty_types_warehouse: tuple[Path, DbtResult]) -> None:
+    """16:00+02:00 is 14:00 UTC, whatever the local time zone of the machine that builds."""
     warehouse, _ = dirty_types_warehouse
     times = query(warehouse, "select occurred_at from staging.stg_marketing__web_events order by event_id")
     assert [t for (t,) in times] == [datetime(2026, 5, 20, 14, n) for n in range(3)]
