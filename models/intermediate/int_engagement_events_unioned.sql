@@ -49,7 +49,8 @@ bot_settings as (
 
     select
         bot_click_max_seconds,
-        bot_page_views_per_minute
+        bot_page_views_per_minute,
+        bot_page_views_per_hour
     from {{ ref('int_scoring_model_config') }}
     where scoring_model = 'default'
 
@@ -149,9 +150,10 @@ resolved as (
 
 -- Machine activity, found on the staged e-mail and web events directly (per CRM contact
 -- record) so that the large union above is read once and probed only against these small
--- sets: the first delivery of each campaign, scanner clicks, flood minutes. (They read the
--- staging tables again instead of the import CTEs so no CTE is referenced twice: DuckDB
--- would materialize it, and at 100M rows that spills to disk.)
+-- sets: the first delivery of each campaign, scanner clicks, flood minutes, hours at a
+-- sustained bot rate. (They read the staging tables again instead of the import CTEs so no
+-- CTE is referenced twice: DuckDB would materialize it, and at 100M rows that spills to
+-- disk.)
 email_event_types as (
 
     select
@@ -216,6 +218,23 @@ flood_minutes as (
 
 ),
 
+sustained_rate_hours as (
+
+    -- a bot that stays under the per-minute limit, but for hours (30 a minute = 1,800 an hour)
+    select
+        web_events.contact_id,
+        {{ dbt.date_trunc('hour', 'web_events.occurred_at') }} as occurred_hour
+    from {{ ref('stg_marketing__web_events') }} as web_events
+    cross join bot_settings
+    where not web_events.is_excluded
+    group by
+        web_events.contact_id,
+        {{ dbt.date_trunc('hour', 'web_events.occurred_at') }},
+        bot_settings.bot_page_views_per_hour
+    having count(*) > bot_settings.bot_page_views_per_hour
+
+),
+
 bot_flagged as (
 
     select
@@ -224,6 +243,7 @@ bot_flagged as (
             when scanner_clicks.contact_id is not null
                 then 'email_click_seconds_after_delivery'
             when flood_minutes.contact_id is not null then 'page_view_flood'
+            when sustained_rate_hours.contact_id is not null then 'page_view_sustained_rate'
         end as bot_reason
     from resolved
     left join scanner_clicks
@@ -240,6 +260,13 @@ bot_flagged as (
             and resolved.raw_contact_id = flood_minutes.contact_id
             and {{ dbt.date_trunc('minute', 'resolved.occurred_at') }}
             = flood_minutes.occurred_minute
+    left join sustained_rate_hours
+        on
+            resolved.event_type = 'page_view'
+            and resolved.exclusion_reason is null
+            and resolved.raw_contact_id = sustained_rate_hours.contact_id
+            and {{ dbt.date_trunc('hour', 'resolved.occurred_at') }}
+            = sustained_rate_hours.occurred_hour
 
 ),
 

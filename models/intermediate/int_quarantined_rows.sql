@@ -1,13 +1,16 @@
 -- Every raw row that is not scored as it came, with the source table, its key and why:
 -- bad input (malformed e-mail, duplicate, future timestamp, unknown type, unknown contact),
--- records merged into a survivor, values nulled as impossible, machine (bot) activity, and
--- contacts created after the scoring date. Together with the scored rows this accounts for
--- every raw row: nothing is dropped silently.
+-- records merged into a survivor, values nulled as unreadable or impossible, machine (bot)
+-- activity, contacts created after the scoring date and events that have not happened yet at
+-- the scoring date. Together with the scored rows this accounts for every raw row, at any
+-- scoring date: nothing is dropped silently.
 --   action = excluded      the row is not used at all
 --            merged        the row's contact is merged into the surviving contact
---            value_nulled  the row is used, one impossible value is treated as unknown
+--            value_nulled  the row is used, one unreadable or impossible value is treated
+--                          as unknown
 --            not_scored    the row is kept but earns no points (bot activity)
---            not_yet       the contact is created after the scoring date
+--            not_yet       the contact is created after the scoring date, or the event
+--                          happens after it (or its contact is created after it)
 --            not_used      a clean CRM row the lifecycle cannot use: its contact is not
 --                          scored (unknown id, excluded, created after the scoring date),
 --                          it has no contact (an opportunity on the account only), it is
@@ -42,15 +45,39 @@ with
     ),
 {% endfor %}
 
+contacts_created_after_as_of as (
+
+    select contact_id
+    from {{ ref('int_contacts_deduplicated') }}
+    where created_at > {{ as_of_timestamp() }}
+
+),
+
 engagement_events as (
 
+    -- usable, human events count only up to the scoring date, for a contact that exists then
     select
-        source_table,
-        event_id as record_key,
-        coalesce(exclusion_reason, 'bot_' || bot_reason) as reason,
-        case when is_excluded then 'excluded' else 'not_scored' end as action
-    from {{ ref('int_engagement_events_unioned') }}
-    where is_excluded or is_bot_activity
+        events.source_table,
+        events.event_id as record_key,
+        case
+            when events.is_excluded then events.exclusion_reason
+            when events.is_bot_activity then 'bot_' || events.bot_reason
+            when events.occurred_at > {{ as_of_timestamp() }} then 'after_as_of'
+            else 'contact_created_after_as_of'
+        end as reason,
+        case
+            when events.is_excluded then 'excluded'
+            when events.is_bot_activity then 'not_scored'
+            else 'not_yet'
+        end as action
+    from {{ ref('int_engagement_events_unioned') }} as events
+    left join contacts_created_after_as_of
+        on events.contact_id = contacts_created_after_as_of.contact_id
+    where
+        events.is_excluded
+        or events.is_bot_activity
+        or events.occurred_at > {{ as_of_timestamp() }}
+        or contacts_created_after_as_of.contact_id is not null
 
 ),
 

@@ -5,7 +5,8 @@
 {%- set settings = [
     'lead_threshold', 'mql_threshold', 'fit_grade_a_min', 'fit_grade_b_min',
     'fit_grade_c_min', 'engagement_tier_1_min', 'engagement_tier_2_min',
-    'bot_click_max_seconds', 'bot_page_views_per_minute', 'job_seeker_careers_views',
+    'bot_click_max_seconds', 'bot_page_views_per_minute', 'bot_page_views_per_hour',
+    'job_seeker_careers_views',
     'job_seeker_careers_share', 'top_reasons_count', 'hand_raisers_reach_mql',
     'hand_raiser_mql_hold_days', 'mql_response_sla_minutes', 'alert_touchpoints_count',
     'intent_lookback_days', 'account_top_contacts_count', 'account_engagement_max_points',

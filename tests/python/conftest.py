@@ -17,19 +17,26 @@ DEMO_END_DATE = "2026-11-01"
 DEMO_CONTACTS = 1500
 
 
-def write_raw_tables(duckdb_path: Path, rows: Mapping[str, Iterable[Mapping[str, object]]]) -> None:
+def write_raw_tables(duckdb_path: Path, rows: Mapping[str, Iterable[Mapping[str, object]]],
+                     column_types: Mapping[str, Mapping[str, str]] | None = None) -> None:
     """Create every raw table of the landing contract in `duckdb_path`, typed as the
     contract says, filled with `rows` (keyed by qualified name, e.g. "raw_crm.contacts");
-    tables not given are created empty, columns not given are null."""
+    tables not given are created empty, columns not given are null. `column_types` (keyed
+    the same way) lands a column with another type than the contract's, as EL tools do
+    (`{"raw_crm.accounts": {"employee_count": "varchar"}}`), or adds a column the contract
+    does not have."""
     con = duckdb.connect(str(duckdb_path))
     try:
         for table in RAW_TABLES:
+            overrides = dict((column_types or {}).get(table.qualified_name, {}))
+            columns = [(name, overrides.pop(name, sql_type)) for name, sql_type in table.columns]
+            columns += list(overrides.items())
             con.execute(f"create schema if not exists {table.schema}")
-            cols = ", ".join(f"{name} {sql_type}" for name, sql_type in table.columns)
+            cols = ", ".join(f"{name} {sql_type}" for name, sql_type in columns)
             con.execute(f"create or replace table {table.qualified_name} ({cols})")
-            data = [tuple(r.get(c) for c in table.column_names) for r in rows.get(table.qualified_name, [])]
+            data = [tuple(r.get(c) for c, _ in columns) for r in rows.get(table.qualified_name, [])]
             if data:
-                placeholders = ", ".join("?" for _ in table.columns)
+                placeholders = ", ".join("?" for _ in columns)
                 con.executemany(f"insert into {table.qualified_name} values ({placeholders})", data)
     finally:
         con.close()

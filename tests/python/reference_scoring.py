@@ -34,7 +34,12 @@ SEEDS_DIR = Path(__file__).resolve().parents[2] / "seeds"
 
 UNKNOWN = "unknown"
 EMPLOYEE_COUNT_MIN, EMPLOYEE_COUNT_MAX = 1, 5_000_000  # outside: impossible -> unknown
-VALID_EMAIL = re.compile(r"[a-z0-9._%+'-]+@[a-z0-9.-]+\.[a-z]{2,}")
+# a local part, `@`, dot-separated domain labels, a top-level domain of 2+ letters; any
+# character outside printable ASCII counts as a letter (zoë@, café@, IDN domains)
+VALID_EMAIL = re.compile(r"([a-z0-9._%+'-]|[^ -~])+@(([a-z0-9-]|[^ -~])+\.)+([a-z]|[^ -~]){2,}")
+# removed from e-mails wherever they are: tab, LF, CR, NBSP, zero-width space/non-joiner/
+# joiner, word joiner, byte order mark
+EMAIL_INVISIBLE = dict.fromkeys(map(ord, "\t\n\r\u00a0\u200b\u200c\u200d\u2060\ufeff"))
 EVENT_TABLES = ("web_events", "email_events", "form_submissions", "event_attendance")
 
 
@@ -53,6 +58,13 @@ def trim(value: object) -> str | None:
 def lower_trim(value: object) -> str | None:
     text = trim(value)
     return text.lower() if text is not None else None
+
+
+def normalize_email(value: object) -> str | None:
+    """E-mail: the invisible characters removed, then trimmed and lower-cased; blank -> None."""
+    if value is None:
+        return None
+    return lower_trim(str(value).translate(EMAIL_INVISIBLE))
 
 
 def normalize_key(value: object) -> str | None:
@@ -337,7 +349,7 @@ def stage_contacts(rows: list[Mapping], now: datetime) -> tuple[dict[str, Contac
     )
     records: dict[str, dict] = {}
     for contact_id, row in survivors.items():
-        email = lower_trim(row.get("email"))
+        email = normalize_email(row.get("email"))
         created, updated = as_datetime(row.get("created_at")), as_datetime(row.get("updated_at"))
         if email is None:
             issue = "missing_email"
@@ -520,11 +532,15 @@ def flag_bots(events: list[Event], config: Config) -> None:
     - an e-mail click at most bot_click_max_seconds after the same campaign's (first)
       delivery to the same contact (link scanners click on arrival);
     - more than bot_page_views_per_minute page views by one contact in one clock minute
-      (every view of that minute)."""
+      (every view of that minute);
+    - else more than bot_page_views_per_hour page views by one contact in one clock hour
+      (every view of that hour: a bot at a sustained rate)."""
     max_seconds = config.setting("default", "bot_click_max_seconds")
     max_per_minute = config.setting("default", "bot_page_views_per_minute")
+    max_per_hour = config.setting("default", "bot_page_views_per_hour")
     first_delivery: dict[tuple[str, str], datetime] = {}
     views_per_minute: dict[tuple[str, datetime], int] = defaultdict(int)
+    views_per_hour: dict[tuple[str, datetime], int] = defaultdict(int)
     for e in events:
         if e.event_type == "email_delivered" and e.campaign_id is not None:
             key = (e.contact_id, e.campaign_id)
@@ -532,6 +548,7 @@ def flag_bots(events: list[Event], config: Config) -> None:
                 first_delivery[key] = e.occurred_at
         if e.event_type == "page_view":
             views_per_minute[(e.contact_id, e.occurred_at.replace(second=0, microsecond=0))] += 1
+            views_per_hour[(e.contact_id, e.occurred_at.replace(minute=0, second=0, microsecond=0))] += 1
     for e in events:
         if e.event_type == "email_click" and e.campaign_id is not None:
             delivered = first_delivery.get((e.contact_id, e.campaign_id))
@@ -540,6 +557,9 @@ def flag_bots(events: list[Event], config: Config) -> None:
         if e.event_type == "page_view":
             if views_per_minute[(e.contact_id, e.occurred_at.replace(second=0, microsecond=0))] > max_per_minute:
                 e.bot_reason = "page_view_flood"
+            elif (views_per_hour[(e.contact_id, e.occurred_at.replace(minute=0, second=0, microsecond=0))]
+                  > max_per_hour):
+                e.bot_reason = "page_view_sustained_rate"
 
 
 def decay_factor(occurred_at: datetime, as_of: datetime, half_life_days: float | None) -> float:

@@ -81,11 +81,11 @@ EMPLOYEE_COUNTS = (None, 0, -5, 1, 5, 10, 11, 40, 50, 51, 120, 200, 201, 750, 10
 COUNTRIES = ("US", "us", " GB", "DE", "FR", "CA", "AU", "NL", "IN", "BR", "JP", None, "")
 LEAD_SOURCES = ("referral", "Referral ", "partner", "partner_program", "PARTNER portal",
                 "purchased_list", "purchased", "web", "organic_search", "webinar", None, "")
-FIRST_NAMES = ("Jane", "John", "Maria", "David", "Priya", "Lukas", "Aisha", "Kenji", "Camille")
+FIRST_NAMES = ("Jane", "John", "Maria", "David", "Priya", "Lukas", "Aisha", "Kenji", "Camille", "Zoë")
 LAST_NAMES = ("Doe", "Smith", "Garcia", "Mueller", "Patel", "Tanaka", "Dubois", "Santos")
 JUNK_NAMES = ("Test", " ASDF ", "xxx", "n/a", "Fake", "sample")
 MALFORMED_EMAILS = ("jane@", "no-at-sign.example.com", "@acme.com", "jane@@acme.com",
-                    "jane doe@acme.com", "jane@acme")
+                    "jane doe@acme.com", "jane@acme", "a@b")
 PAGES = (
     "/pricing", "/Pricing/", "/pricing?utm_source=google", "/pricing/enterprise", "/PRICING#plans",
     "/case-studies/acme-logistics", "/product/analytics", "/product/automation/",
@@ -164,6 +164,8 @@ def contacts(draw: st.DrawFn, n: int, account_ids: list[str]) -> list[dict]:
             email = f"  {rows[draw(st.integers(0, len(rows) - 1))]['email'] or 'x'}".upper()
         if dirt % 3 == 0 and email:
             email = f" {email.upper()} "
+        elif dirt % 7 == 1 and email:  # pasted with invisible characters: not malformed
+            email = f"\u00a0{email}\u200b\t"
         created_days = draw(st.sampled_from((-700, -400, -200, -200, -90, -90, -30, -30, -7, -1, 10, 400)))
         created = AS_OF + timedelta(days=created_days, seconds=draw(st.integers(0, DAY - 1)))
         row = {
@@ -342,8 +344,8 @@ def _diagnose(warehouse: Path, raw: dict[str, list[dict]], ref_events: list[ref.
         for c in expected.components
     )
     own = [r for r in raw["raw_crm.contacts"] if (r["contact_id"] or "").strip() == contact_id]
-    emails = {ref.lower_trim(r["email"]) for r in own} - {None}
-    person = [r for r in raw["raw_crm.contacts"] if r in own or ref.lower_trim(r["email"]) in emails]
+    emails = {ref.normalize_email(r["email"]) for r in own} - {None}
+    person = [r for r in raw["raw_crm.contacts"] if r in own or ref.normalize_email(r["email"]) in emails]
     sql_events: dict[tuple, dict] = {}
     for e in query_dicts(warehouse, "select source_table, event_id, raw_contact_id, contact_id, exclusion_reason,"
                                     " bot_reason from intermediate.int_engagement_events_unioned"
@@ -459,6 +461,9 @@ def test_reference_basics() -> None:
     assert ref.sql_like("abc", "a_c") and not ref.sql_like("abbc", "a_c")
     assert ref.page_path(" /Pricing/?utm=x ") == "/pricing" and ref.page_path("//") == "/"
     assert ref.normalize_type(" Spam - Report ") == "spam_report"
+    assert ref.normalize_email("\ufeff Zoë@Ex\u200bample.com\u00a0\n") == "zoë@example.com"
+    assert all(ref.VALID_EMAIL.fullmatch(e) for e in ("zoë@example.com", "café@x.fr", "o'neil@x.ie"))
+    assert not any(ref.VALID_EMAIL.fullmatch(e) for e in ("john smith@x.com", "jane@", "jane.x.com", "a@b"))
     assert abs(ref.decay_factor(AS_OF - timedelta(days=30), AS_OF, 30) - 0.5) < 1e-12
     assert ref.decay_factor(AS_OF - timedelta(days=300), AS_OF, None) == 1.0
     assert ref.round_half_away(0.5) == 1 and ref.round_half_away(-2.5) == -3

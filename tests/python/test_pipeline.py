@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -9,9 +10,41 @@ import pytest
 from conftest import DEMO_END_DATE, query
 
 from leadscore.contract import RAW_TABLES
-from leadscore.dbt_runner import DbtResult
+from leadscore.dbt_runner import DbtResult, run_dbt
 
 EVENT_TABLES = ["web_events", "email_events", "form_submissions", "event_attendance"]
+# half a year before the demo data ends: events and contacts after it exist
+EARLY_AS_OF = "2026-05-01"
+
+
+def event_accounting(warehouse: Path, table: str, as_of: str) -> tuple[int, int, int]:
+    """(raw rows, scored rows, quarantined rows) of one raw event table. An event is scored
+    when it is usable, human, at or before the scoring date, and its contact is scored."""
+    (raw,) = query(warehouse, f"select count(*) from raw_marketing.{table}")[0]
+    (scored,) = query(
+        warehouse,
+        "select count(*) from intermediate.int_engagement_events_unioned"
+        " where source_table = ? and not is_excluded and not is_bot_activity and occurred_at <= ?"
+        " and contact_id in (select contact_id from marts.scored_contacts where scoring_model = 'default')",
+        [table, as_of],
+    )[0]
+    (quarantined,) = query(
+        warehouse, "select count(*) from intermediate.int_quarantined_rows where source_table = ?", [table]
+    )[0]
+    return raw, scored, quarantined
+
+
+@pytest.fixture(scope="module")
+def early_warehouse(demo_warehouse: tuple[Path, DbtResult], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the demo warehouse scored as of EARLY_AS_OF (models up to the quarantine)."""
+    root = tmp_path_factory.mktemp("early")
+    warehouse = root / "early.duckdb"
+    shutil.copy(demo_warehouse[0], warehouse)
+    result = run_dbt("build", warehouse, select=["+scored_contacts", "+int_quarantined_rows"],
+                     exclude=["resource_type:test", "resource_type:unit_test"],
+                     dbt_vars={"as_of": EARLY_AS_OF}, target_path=root / "target")
+    assert result.success, result.failures()
+    return warehouse
 
 
 def test_dbt_build_passes_every_model_and_test(demo_warehouse: tuple[Path, DbtResult]) -> None:
@@ -48,20 +81,29 @@ def test_every_raw_row_is_staged_one_to_one(demo_warehouse: tuple[Path, DbtResul
 def test_every_raw_event_is_scored_or_quarantined(demo_warehouse: tuple[Path, DbtResult]) -> None:
     warehouse, _ = demo_warehouse
     for name in EVENT_TABLES:
-        (raw,) = query(warehouse, f"select count(*) from raw_marketing.{name}")[0]
-        (usable,) = query(
-            warehouse,
-            "select count(*) from intermediate.int_engagement_events_unioned"
-            " where source_table = ? and not is_excluded and not is_bot_activity",
-            [name],
-        )[0]
-        (quarantined,) = query(
-            warehouse,
-            "select count(*) from intermediate.int_quarantined_rows where source_table = ?",
-            [name],
-        )[0]
+        raw, scored, quarantined = event_accounting(warehouse, name, DEMO_END_DATE)
         assert quarantined > 0, f"demo data should carry dirt in {name}"
-        assert usable + quarantined == raw, name
+        assert scored + quarantined == raw, name
+
+
+def test_every_raw_event_is_scored_or_quarantined_before_the_data_ends(early_warehouse: Path) -> None:
+    """Scored as of half a year before the data ends, the events after the scoring date (and
+    those of contacts created after it) are counted as not_yet: they were neither scored nor
+    in the quarantine before."""
+    for name in EVENT_TABLES:
+        raw, scored, quarantined = event_accounting(early_warehouse, name, EARLY_AS_OF)
+        assert scored + quarantined == raw, (name, raw, scored, quarantined)
+    not_yet = dict(query(early_warehouse, "select source_table || ':' || reason, count(*)"
+                                          " from intermediate.int_quarantined_rows where action = 'not_yet' group by 1"))
+    assert all(not_yet.get(f"{name}:after_as_of", 0) > 0 for name in EVENT_TABLES), not_yet
+    assert not_yet.get("web_events:contact_created_after_as_of", 0) > 0, not_yet
+    assert not_yet.get("contacts:created_after_as_of", 0) > 0, not_yet
+    late = query(early_warehouse, "select count(*) from intermediate.int_quarantined_rows"
+                                  " where action = 'not_yet' and reason = 'after_as_of'")[0][0]
+    (after,) = query(early_warehouse, "select count(*) from intermediate.int_engagement_events_unioned"
+                                      " where not is_excluded and not is_bot_activity and occurred_at > ?",
+                     [EARLY_AS_OF])[0]
+    assert late == after
 
 
 def test_every_raw_contact_is_scored_merged_or_quarantined(demo_warehouse: tuple[Path, DbtResult]) -> None:

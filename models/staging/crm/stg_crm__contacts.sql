@@ -2,49 +2,31 @@ with
 
 source as (
 
-    select * from {{ source('crm', 'contacts') }}
+    select {{ source_columns('crm', 'contacts') }}
+    from {{ source('crm', 'contacts') }}
 
 ),
 
-ranked as (
+typed as (
 
-    -- one survivor per id: the latest updated_at, then the smallest raw values
-    select
-        *,
-        row_number() over (
-            partition by {{ clean_text('contact_id') }}
-            order by
-                updated_at desc nulls last,
-                account_id asc nulls last,
-                email asc nulls last,
-                first_name asc nulls last,
-                last_name asc nulls last,
-                job_title asc nulls last,
-                country asc nulls last,
-                lead_source asc nulls last,
-                email_opt_out asc nulls last,
-                created_at asc nulls last
-        ) as key_rank
-    from source
-
-),
-
-renamed as (
-
+    -- text trimmed (blank = null); typed columns read defensively: a value that cannot be
+    -- read becomes null and is flagged below
     select
         {{ clean_text('contact_id') }} as contact_id,
         {{ clean_text('account_id') }} as account_id,
-        nullif(lower(trim(cast(email as {{ dbt.type_string() }}))), '') as email,
+        {{ normalize_email('email') }} as email,
         {{ clean_text('first_name') }} as first_name,
         {{ clean_text('last_name') }} as last_name,
         {{ clean_text('job_title') }} as job_title,
         nullif(upper(trim(cast(country as {{ dbt.type_string() }}))), '') as country_code,
         nullif(lower(trim(cast(lead_source as {{ dbt.type_string() }}))), '') as lead_source,
-        coalesce(cast(email_opt_out as {{ dbt.type_boolean() }}), false) as has_email_opt_out,
-        cast(created_at as {{ dbt.type_timestamp() }}) as created_at,
-        cast(updated_at as {{ dbt.type_timestamp() }}) as updated_at,
-        key_rank
-    from ranked
+        {{ try_cast_as('email_opt_out', 'boolean') }} as raw_email_opt_out,
+        {{ try_cast_as('created_at', 'timestamp') }} as created_at,
+        {{ try_cast_as('updated_at', 'timestamp') }} as updated_at,
+        {{ is_invalid_as('email_opt_out', 'boolean') }} as has_invalid_email_opt_out,
+        {{ is_invalid_as('created_at', 'timestamp') }} as has_invalid_created_at,
+        {{ is_invalid_as('updated_at', 'timestamp') }} as has_invalid_updated_at
+    from source
 
 ),
 
@@ -52,20 +34,41 @@ normalized as (
 
     select
         *,
-        coalesce(
-            {{ regex_matches('email', "^[a-z0-9._%+''-]+@[a-z0-9.-]+[.][a-z]{2,}$") }},
-            false
-        ) as is_valid_email,
+        coalesce({{ is_valid_email('email') }}, false) as is_valid_email,
         nullif(
             trim({{ regex_replace_all('lower(job_title)', '[^a-z0-9]+', ' ') }}), ''
         ) as job_title_key
-    from renamed
+    from typed
+
+),
+
+ranked as (
+
+    -- one survivor per id: the latest updated_at, then the smallest values (as staged)
+    select
+        *,
+        row_number() over (
+            partition by contact_id
+            order by
+                updated_at desc nulls last,
+                account_id asc nulls last,
+                email asc nulls last,
+                first_name asc nulls last,
+                last_name asc nulls last,
+                job_title asc nulls last,
+                country_code asc nulls last,
+                lead_source asc nulls last,
+                raw_email_opt_out asc nulls last,
+                created_at asc nulls last
+        ) as key_rank
+    from normalized
 
 ),
 
 record_flagged as (
 
-    -- problems of the row itself; only rows without one may survive an e-mail group
+    -- problems of the row itself that exclude it; only rows without one may survive an
+    -- e-mail group. A value issue blanks one value and keeps the row.
     select
         *,
         case
@@ -73,13 +76,18 @@ record_flagged as (
             when key_rank > 1 then 'duplicate_row'
             when email is null then 'missing_email'
             when not is_valid_email then 'malformed_email'
+            when created_at is null and has_invalid_created_at then 'invalid_timestamp'
             when created_at is null then 'missing_timestamp'
             when
                 created_at > {{ run_started_timestamp() }}
                 or updated_at > {{ run_started_timestamp() }}
                 then 'future_timestamp'
-        end as record_issue
-    from normalized
+        end as record_issue,
+        case
+            when has_invalid_email_opt_out then 'invalid_boolean'
+            when has_invalid_updated_at then 'invalid_timestamp'
+        end as value_issue
+    from ranked
 
 ),
 
@@ -140,7 +148,7 @@ merged as (
         coalesce(
             record_issue,
             case when is_merge_candidate and email_rank > 1 then 'duplicate_email' end
-        ) as quality_issue
+        ) as exclusion_issue
     from id_survivors
 
 ),
@@ -160,12 +168,12 @@ final as (
         job_title_key,
         country_code,
         lead_source,
-        has_email_opt_out,
+        coalesce(raw_email_opt_out, false) as has_email_opt_out,
         created_at,
         updated_at,
         surviving_contact_id,
-        quality_issue,
-        quality_issue is not null as is_excluded
+        coalesce(exclusion_issue, value_issue) as quality_issue,
+        exclusion_issue is not null as is_excluded
     from merged
 
 )

@@ -2,35 +2,38 @@ with
 
 source as (
 
-    select * from {{ source('crm', 'sales_activities') }}
+    select {{ source_columns('crm', 'sales_activities') }}
+    from {{ source('crm', 'sales_activities') }}
+
+),
+
+typed as (
+
+    -- text trimmed (blank = null); occurred_at read defensively: a value that cannot be
+    -- read becomes null and is flagged below
+    select
+        {{ clean_text('activity_id') }} as activity_id,
+        {{ clean_text('contact_id') }} as contact_id,
+        nullif(lower(trim(cast(activity_type as {{ dbt.type_string() }}))), '') as activity_type,
+        {{ try_cast_as('occurred_at', 'timestamp') }} as occurred_at,
+        {{ is_invalid_as('occurred_at', 'timestamp') }} as has_invalid_occurred_at
+    from source
 
 ),
 
 ranked as (
 
-    -- one survivor per id: the latest occurred_at, then the smallest raw values
+    -- one survivor per id: the latest occurred_at, then the smallest values (as staged)
     select
         *,
         row_number() over (
-            partition by {{ clean_text('activity_id') }}
+            partition by activity_id
             order by
                 occurred_at desc nulls last,
                 contact_id asc nulls last,
                 activity_type asc nulls last
         ) as key_rank
-    from source
-
-),
-
-renamed as (
-
-    select
-        {{ clean_text('activity_id') }} as activity_id,
-        {{ clean_text('contact_id') }} as contact_id,
-        nullif(lower(trim(cast(activity_type as {{ dbt.type_string() }}))), '') as activity_type,
-        cast(occurred_at as {{ dbt.type_timestamp() }}) as occurred_at,
-        key_rank
-    from ranked
+    from typed
 
 ),
 
@@ -38,8 +41,8 @@ flagged as (
 
     select
         *,
-        {{ event_quality_issue('activity_id', run_started_timestamp()) }} as quality_issue
-    from renamed
+        {{ event_exclusion_issue('activity_id', run_started_timestamp()) }} as exclusion_issue
+    from ranked
 
 ),
 
@@ -50,8 +53,8 @@ final as (
         contact_id,
         activity_type,
         occurred_at,
-        quality_issue,
-        quality_issue is not null as is_excluded
+        exclusion_issue as quality_issue,
+        exclusion_issue is not null as is_excluded
     from flagged
 
 )

@@ -2,46 +2,40 @@ with
 
 source as (
 
-    select * from {{ source('marketing', 'email_events') }}
+    select {{ source_columns('marketing', 'email_events') }}
+    from {{ source('marketing', 'email_events') }}
+
+),
+
+typed as (
+
+    -- text trimmed (blank = null); occurred_at read defensively: a value that cannot be
+    -- read becomes null and is flagged below
+    select
+        {{ clean_text('event_id') }} as event_id,
+        {{ clean_text('contact_id') }} as contact_id,
+        {{ clean_text('campaign_id') }} as campaign_id,
+        {{ normalize_code('event_type') }} as event_type_raw,
+        {{ try_cast_as('occurred_at', 'timestamp') }} as occurred_at,
+        {{ is_invalid_as('occurred_at', 'timestamp') }} as has_invalid_occurred_at
+    from source
 
 ),
 
 ranked as (
 
-    -- one survivor per id: the latest occurred_at, then the smallest raw values
+    -- one survivor per id: the latest occurred_at, then the smallest values (as staged)
     select
         *,
         row_number() over (
-            partition by {{ clean_text('event_id') }}
+            partition by event_id
             order by
                 occurred_at desc nulls last,
                 contact_id asc nulls last,
                 campaign_id asc nulls last,
-                event_type asc nulls last
+                event_type_raw asc nulls last
         ) as key_rank
-    from source
-
-),
-
-renamed as (
-
-    select
-        {{ clean_text('event_id') }} as event_id,
-        {{ clean_text('contact_id') }} as contact_id,
-        {{ clean_text('campaign_id') }} as campaign_id,
-        lower(trim(cast(event_type as {{ dbt.type_string() }}))) as event_type_lower,
-        cast(occurred_at as {{ dbt.type_timestamp() }}) as occurred_at,
-        key_rank
-    from ranked
-
-),
-
-normalized as (
-
-    select
-        *,
-        {{ normalize_code('event_type_lower') }} as event_type_raw
-    from renamed
+    from typed
 
 ),
 
@@ -49,8 +43,8 @@ flagged as (
 
     select
         *,
-        {{ event_quality_issue('event_id', run_started_timestamp()) }} as quality_issue
-    from normalized
+        {{ event_exclusion_issue('event_id', run_started_timestamp()) }} as exclusion_issue
+    from ranked
 
 ),
 
@@ -62,8 +56,8 @@ final as (
         campaign_id,
         event_type_raw,
         occurred_at,
-        quality_issue,
-        quality_issue is not null as is_excluded
+        exclusion_issue as quality_issue,
+        exclusion_issue is not null as is_excluded
     from flagged
 
 )

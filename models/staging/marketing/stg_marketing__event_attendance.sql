@@ -2,49 +2,42 @@ with
 
 source as (
 
-    select * from {{ source('marketing', 'event_attendance') }}
+    select {{ source_columns('marketing', 'event_attendance') }}
+    from {{ source('marketing', 'event_attendance') }}
+
+),
+
+typed as (
+
+    -- text trimmed (blank = null); occurred_at read defensively: a value that cannot be
+    -- read becomes null and is flagged below
+    select
+        {{ clean_text('attendance_id') }} as attendance_id,
+        {{ clean_text('contact_id') }} as contact_id,
+        {{ normalize_code('event_type') }} as event_type_raw,
+        {{ normalize_code('status') }} as attendance_status_raw,
+        nullif(lower(trim(cast(product_line as {{ dbt.type_string() }}))), '') as product_line,
+        {{ try_cast_as('occurred_at', 'timestamp') }} as occurred_at,
+        {{ is_invalid_as('occurred_at', 'timestamp') }} as has_invalid_occurred_at
+    from source
 
 ),
 
 ranked as (
 
-    -- one survivor per id: the latest occurred_at, then the smallest raw values
+    -- one survivor per id: the latest occurred_at, then the smallest values (as staged)
     select
         *,
         row_number() over (
-            partition by {{ clean_text('attendance_id') }}
+            partition by attendance_id
             order by
                 occurred_at desc nulls last,
                 contact_id asc nulls last,
-                event_type asc nulls last,
-                status asc nulls last,
+                event_type_raw asc nulls last,
+                attendance_status_raw asc nulls last,
                 product_line asc nulls last
         ) as key_rank
-    from source
-
-),
-
-renamed as (
-
-    select
-        {{ clean_text('attendance_id') }} as attendance_id,
-        {{ clean_text('contact_id') }} as contact_id,
-        lower(trim(cast(event_type as {{ dbt.type_string() }}))) as event_type_lower,
-        lower(trim(cast(status as {{ dbt.type_string() }}))) as status_lower,
-        nullif(lower(trim(cast(product_line as {{ dbt.type_string() }}))), '') as product_line,
-        cast(occurred_at as {{ dbt.type_timestamp() }}) as occurred_at,
-        key_rank
-    from ranked
-
-),
-
-normalized as (
-
-    select
-        *,
-        {{ normalize_code('event_type_lower') }} as event_type_raw,
-        {{ normalize_code('status_lower') }} as attendance_status_raw
-    from renamed
+    from typed
 
 ),
 
@@ -52,8 +45,8 @@ flagged as (
 
     select
         *,
-        {{ event_quality_issue('attendance_id', run_started_timestamp()) }} as quality_issue
-    from normalized
+        {{ event_exclusion_issue('attendance_id', run_started_timestamp()) }} as exclusion_issue
+    from ranked
 
 ),
 
@@ -66,8 +59,8 @@ final as (
         attendance_status_raw,
         product_line,
         occurred_at,
-        quality_issue,
-        quality_issue is not null as is_excluded
+        exclusion_issue as quality_issue,
+        exclusion_issue is not null as is_excluded
     from flagged
 
 )

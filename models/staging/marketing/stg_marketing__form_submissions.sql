@@ -2,48 +2,42 @@ with
 
 source as (
 
-    select * from {{ source('marketing', 'form_submissions') }}
+    select {{ source_columns('marketing', 'form_submissions') }}
+    from {{ source('marketing', 'form_submissions') }}
+
+),
+
+typed as (
+
+    -- text trimmed (blank = null); occurred_at read defensively: a value that cannot be
+    -- read becomes null and is flagged below
+    select
+        {{ clean_text('submission_id') }} as submission_id,
+        {{ clean_text('contact_id') }} as contact_id,
+        {{ normalize_code('form_type') }} as form_type_raw,
+        {{ clean_text('asset_name') }} as asset_name,
+        nullif(lower(trim(cast(product_line as {{ dbt.type_string() }}))), '') as product_line,
+        {{ try_cast_as('occurred_at', 'timestamp') }} as occurred_at,
+        {{ is_invalid_as('occurred_at', 'timestamp') }} as has_invalid_occurred_at
+    from source
 
 ),
 
 ranked as (
 
-    -- one survivor per id: the latest occurred_at, then the smallest raw values
+    -- one survivor per id: the latest occurred_at, then the smallest values (as staged)
     select
         *,
         row_number() over (
-            partition by {{ clean_text('submission_id') }}
+            partition by submission_id
             order by
                 occurred_at desc nulls last,
                 contact_id asc nulls last,
-                form_type asc nulls last,
+                form_type_raw asc nulls last,
                 asset_name asc nulls last,
                 product_line asc nulls last
         ) as key_rank
-    from source
-
-),
-
-renamed as (
-
-    select
-        {{ clean_text('submission_id') }} as submission_id,
-        {{ clean_text('contact_id') }} as contact_id,
-        lower(trim(cast(form_type as {{ dbt.type_string() }}))) as form_type_lower,
-        {{ clean_text('asset_name') }} as asset_name,
-        nullif(lower(trim(cast(product_line as {{ dbt.type_string() }}))), '') as product_line,
-        cast(occurred_at as {{ dbt.type_timestamp() }}) as occurred_at,
-        key_rank
-    from ranked
-
-),
-
-normalized as (
-
-    select
-        *,
-        {{ normalize_code('form_type_lower') }} as form_type_raw
-    from renamed
+    from typed
 
 ),
 
@@ -51,8 +45,8 @@ flagged as (
 
     select
         *,
-        {{ event_quality_issue('submission_id', run_started_timestamp()) }} as quality_issue
-    from normalized
+        {{ event_exclusion_issue('submission_id', run_started_timestamp()) }} as exclusion_issue
+    from ranked
 
 ),
 
@@ -65,8 +59,8 @@ final as (
         asset_name,
         product_line,
         occurred_at,
-        quality_issue,
-        quality_issue is not null as is_excluded
+        exclusion_issue as quality_issue,
+        exclusion_issue is not null as is_excluded
     from flagged
 
 )

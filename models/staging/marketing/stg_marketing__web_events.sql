@@ -2,37 +2,23 @@ with
 
 source as (
 
-    select * from {{ source('marketing', 'web_events') }}
+    select {{ source_columns('marketing', 'web_events') }}
+    from {{ source('marketing', 'web_events') }}
 
 ),
 
-ranked as (
+typed as (
 
-    -- one survivor per id: the latest occurred_at, then the smallest raw values
-    select
-        *,
-        row_number() over (
-            partition by {{ clean_text('event_id') }}
-            order by
-                occurred_at desc nulls last,
-                contact_id asc nulls last,
-                session_id asc nulls last,
-                page_path asc nulls last
-        ) as key_rank
-    from source
-
-),
-
-renamed as (
-
+    -- text trimmed (blank = null); occurred_at read defensively: a value that cannot be
+    -- read becomes null and is flagged below
     select
         {{ clean_text('event_id') }} as event_id,
         {{ clean_text('contact_id') }} as contact_id,
         {{ clean_text('session_id') }} as session_id,
         lower(trim(cast(page_path as {{ dbt.type_string() }}))) as page_path_lower,
-        cast(occurred_at as {{ dbt.type_timestamp() }}) as occurred_at,
-        key_rank
-    from ranked
+        {{ try_cast_as('occurred_at', 'timestamp') }} as occurred_at,
+        {{ is_invalid_as('occurred_at', 'timestamp') }} as has_invalid_occurred_at
+    from source
 
 ),
 
@@ -42,7 +28,7 @@ without_query as (
     select
         *,
         nullif({{ regex_replace_all('page_path_lower', '[?#].*$', '') }}, '') as path_only
-    from renamed
+    from typed
 
 ),
 
@@ -58,8 +44,25 @@ normalized as (
             else {{ regex_replace_all('path_only', '/+$', '') }}
         end as page_path,
         occurred_at,
-        key_rank
+        has_invalid_occurred_at
     from without_query
+
+),
+
+ranked as (
+
+    -- one survivor per id: the latest occurred_at, then the smallest values (as staged)
+    select
+        *,
+        row_number() over (
+            partition by event_id
+            order by
+                occurred_at desc nulls last,
+                contact_id asc nulls last,
+                session_id asc nulls last,
+                page_path asc nulls last
+        ) as key_rank
+    from normalized
 
 ),
 
@@ -67,8 +70,8 @@ flagged as (
 
     select
         *,
-        {{ event_quality_issue('event_id', run_started_timestamp()) }} as quality_issue
-    from normalized
+        {{ event_exclusion_issue('event_id', run_started_timestamp()) }} as exclusion_issue
+    from ranked
 
 ),
 
@@ -80,8 +83,8 @@ final as (
         session_id,
         page_path,
         occurred_at,
-        quality_issue,
-        quality_issue is not null as is_excluded
+        exclusion_issue as quality_issue,
+        exclusion_issue is not null as is_excluded
     from flagged
 
 )
