@@ -62,7 +62,7 @@ demo: setup data build gx summary
 
 lint: setup
 	mkdir -p warehouse
-	LEADSCORE_DUCKDB_PATH=warehouse/lint.duckdb $(BIN)/sqlfluff lint models tests/staging tests/intermediate tests/marts analyses
+	LEADSCORE_DUCKDB_PATH=warehouse/lint.duckdb $(BIN)/sqlfluff lint models tests/staging tests/intermediate tests/marts tests/macros analyses
 
 pytest: setup
 	$(BIN)/pytest

@@ -1,6 +1,7 @@
 {#- The engagement part of the score spine: one row per contact, cut point, scoring model
     and engagement rule that matched, with the points before decay, after decay and after
-    the rule's cap. A rule's points are its points per matching event times the events'
+    the rule's cap, and the decayed event count (the events weighted by their decay). A
+    rule's points are its points per matching event times the events'
     count (before decay) or the sum of their decay factors (after decay), capped at
     +/- max_points; a product-line model ignores events tagged with another product line.
     The one definition, used at the scoring date (int_score_components) and at every
@@ -19,6 +20,7 @@
             rules.points as points_per_match,
             rules.max_points,
             sum(matches.event_count) as event_count,
+            sum(matches.decay_factor_sum) as decayed_event_count,
             rules.points * sum(matches.event_count) as points_before_decay,
             rules.points * sum(matches.decay_factor_sum) as points_after_decay,
             {{ clamp('rules.points * sum(matches.decay_factor_sum)',

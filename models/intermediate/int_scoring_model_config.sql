@@ -12,6 +12,7 @@
     'intent_lookback_days', 'account_top_contacts_count', 'account_engagement_max_points',
     'engaged_contact_min_engagement', 'min_mql_to_sql_rate',
     'publish_max_raw_shrink_share', 'publish_max_deleted_share', 'publish_max_changed_share',
+    'audit_min_contacts',
 ] %}
 {%- set version_inputs = {
     'scoring_rules': "rule_id, category, signal, match_value, points, max_points, half_life_days",

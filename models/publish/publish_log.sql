@@ -5,10 +5,20 @@
 -- copy in; in the build warehouse this table is the candidate (published_at empty).
 -- Evaluation marts (tag `evaluation`) left out of a build are carried over from the last
 -- publish with their own build id (relation_build_id).
+-- depends_on: {{ ref('score_backtest') }}
+-- depends_on: {{ ref('score_evaluation') }}
+-- depends_on: {{ ref('score_band_conversion') }}
+-- depends_on: {{ ref('scoring_rule_audit') }}
+-- depends_on: {{ ref('threshold_tradeoff') }}
 {%- set marts = [
     'scored_contacts', 'contact_lifecycle', 'lifecycle_stage_history', 'mql_alerts',
     'account_scores', 'funnel_conversion', 'crm_score_sync', 'contact_lifecycle_snapshot',
     'publish_checks',
+] %}
+{#- built by this run when selected, else carried over from the last publish -#}
+{%- set evaluation_marts = [
+    'score_backtest', 'score_evaluation', 'score_band_conversion', 'scoring_rule_audit',
+    'threshold_tradeoff',
 ] %}
 {%- set previous_log = published_relation('publish_log') %}
 {%- set allow_mass_change = is_mass_change_allowed() %}
@@ -41,6 +51,19 @@ this_build as (
             max(build_id) as relation_build_id
         from {{ ref(mart) }}
         union all
+    {% endfor %}
+    {% for mart in evaluation_marts %}
+        {%- set built = execute and ('model.' ~ project_name ~ '.' ~ mart) in selected_resources %}
+        {%- set carried = none if built else published_relation(mart) %}
+        {% if built or carried is not none %}
+            select
+                'mart' as relation_kind,
+                'marts.{{ mart }}' as relation_name,
+                count(*) as row_count,
+                max(build_id) as relation_build_id
+            from {{ ref(mart) if built else carried }}
+            union all
+        {% endif %}
     {% endfor %}
     select
         'raw_input' as relation_kind,

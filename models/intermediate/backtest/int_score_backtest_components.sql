@@ -42,6 +42,7 @@ final as (
         points_per_match,
         max_points,
         event_count,
+        decayed_event_count,
         points_before_decay,
         points_after_decay,
         points_after_cap,
