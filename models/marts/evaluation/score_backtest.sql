@@ -114,8 +114,10 @@ graded as (
 staged as (
 
     -- the ladder stage at the snapshot; the disqualification as it was then comes first
+    -- (a customer is left out of the snapshot whether or not a rule disqualifies it)
     select
         graded.*,
+        coalesce(ladder.stage, 'prospect') as ladder_stage,
         case
             when graded.is_disqualified then 'disqualified'
             else coalesce(ladder.stage, 'prospect')
@@ -198,7 +200,7 @@ final as (
             staged.contact_id = conversions.contact_id
             and staged.scoring_model = conversions.scoring_model
             and staged.snapshot_number = conversions.snapshot_number
-    where staged.lifecycle_stage != 'customer'
+    where staged.ladder_stage != 'customer'
 
 )
 
