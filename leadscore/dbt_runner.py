@@ -51,10 +51,12 @@ def run_dbt(
     dbt_vars: dict[str, object] | None = None,
     extra_args: Sequence[str] = (),
     target_path: str | os.PathLike[str] | None = None,
+    project_dir: str | os.PathLike[str] = PROJECT_DIR,
 ) -> DbtResult:
     """Run one dbt command (build, run, seed, test) in-process.
 
-    The warehouse path is passed through LEADSCORE_DUCKDB_PATH exactly as a user would.
+    The warehouse path is passed through LEADSCORE_DUCKDB_PATH exactly as a user would;
+    `project_dir` runs a copy of the project (tests that edit seeds use one).
     """
     from dbt.cli.main import dbtRunner  # imported lazily: slow import
 
@@ -62,12 +64,15 @@ def run_dbt(
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     args = [
         command,
-        "--project-dir", str(PROJECT_DIR),
-        "--profiles-dir", str(PROJECT_DIR / "profiles"),
+        "--project-dir", str(project_dir),
+        "--profiles-dir", str(Path(project_dir) / "profiles"),
         "--quiet",
     ]
     if target_path is not None:
         args += ["--target-path", str(target_path)]
+    elif Path(project_dir) != PROJECT_DIR:
+        args += ["--target-path", str(Path(project_dir) / "target"),
+                 "--log-path", str(Path(project_dir) / "logs")]
     if select:
         args += ["--select", *select]
     if exclude:

@@ -286,13 +286,14 @@ def build_contact_lifecycle_suite(profile: TableProfile) -> Any:
         column_list=["contact_id", "scoring_model"],
         meta=_meta("one row per (contact_id, scoring_model)", "0 duplicates",
                    show="unexpected_rows")))
-    # With the uniqueness above: every (contact, model) of scored_contacts is here exactly
-    # once, and nothing else is (a full outer join, rows on one side only are unexpected).
+    # With the uniqueness above: every (contact, live model) of scored_contacts is here
+    # exactly once, and nothing else is (a full outer join, rows on one side only are
+    # unexpected). A shadow model (is_shadow) is never on the lifecycle.
     add(ex.UnexpectedRowsExpectation(
         unexpected_rows_query=(
             "select coalesce(s.contact_id, l.contact_id) as contact_id,"
             " coalesce(s.scoring_model, l.scoring_model) as scoring_model"
-            f" from {profile.schema}.scored_contacts as s"
+            f" from (select * from {profile.schema}.scored_contacts where not is_shadow) as s"
             " full outer join {batch} as l"
             " on s.contact_id = l.contact_id and s.scoring_model = l.scoring_model"
             " where s.contact_id is null or l.contact_id is null"),

@@ -11,8 +11,10 @@
     Rules on who the contact is (own employee, competitor, junk name, excluded industry,
     student, job-seeker title) read the CRM's current values (it keeps no history); rules on
     what the contact did (spam report, job application, careers pages) count only events up
-    to the cut. Rows: contact_id, cut_number, disqualification_reason,
-    all_disqualification_reasons; contacts without a reason have no row. -#}
+    to the cut. Which reasons are on, and their priority, is per scoring model (seed
+    disqualification_rules: a model's own row, else the `default` row). Rows: contact_id,
+    cut_number, scoring_model, disqualification_reason, all_disqualification_reasons;
+    contacts without a reason in a model have no row for it. -#}
 {% macro contact_disqualification(evaluated, rule_matches) -%}
     (
         with
@@ -36,10 +38,12 @@
 
         rules as (
 
+            -- per scoring model: its own row for a reason, else the `default` row
             select
-                {{ normalize_key('reason_code') }} as reason_code,
+                scoring_model,
+                reason_code,
                 priority
-            from {{ ref('disqualification_rules') }}
+            from {{ ref('int_disqualification_rules_effective') }}
             where is_enabled
 
         ),
@@ -222,6 +226,7 @@
             select distinct
                 candidate_reasons.contact_id,
                 candidate_reasons.cut_number,
+                rules.scoring_model,
                 candidate_reasons.reason_code,
                 rules.priority
             from candidate_reasons
@@ -235,10 +240,12 @@
             select
                 contact_id,
                 cut_number,
+                scoring_model,
                 reason_code,
                 priority,
                 row_number() over (
-                    partition by contact_id, cut_number order by priority, reason_code
+                    partition by contact_id, cut_number, scoring_model
+                    order by priority, reason_code
                 ) as reason_rank
             from enabled_reasons
 
@@ -247,10 +254,11 @@
         select
             contact_id,
             cut_number,
+            scoring_model,
             max(case when reason_rank = 1 then reason_code end) as disqualification_reason,
             {{ dbt.listagg('reason_code', "', '", 'order by reason_rank') }}
                 as all_disqualification_reasons
         from ranked
-        group by contact_id, cut_number
+        group by contact_id, cut_number, scoring_model
     )
 {%- endmacro %}

@@ -1,5 +1,6 @@
--- One row per contact that at least one enabled disqualification rule (seed
--- disqualification_rules) applies to, as of the scoring date. The reason reported is the
+-- One row per contact and scoring model that at least one enabled disqualification rule
+-- (seed disqualification_rules, per model) applies to,
+-- as of the scoring date. The reason reported is the
 -- enabled rule with the lowest priority number; all reasons found are listed too.
 -- Disqualified contacts keep their computed scores (for audit) but never route to sales.
 -- The rules live in the macro contact_disqualification, which the backtest applies at
@@ -35,6 +36,7 @@ final as (
 
     select
         contact_id,
+        scoring_model,
         disqualification_reason,
         all_disqualification_reasons
     from disqualified

@@ -330,7 +330,9 @@ starts as (
             contacts.contact_id = first_signals.contact_id
             and model_config.scoring_model = first_signals.scoring_model
     left join disqualified
-        on contacts.contact_id = disqualified.contact_id
+        on
+            contacts.contact_id = disqualified.contact_id
+            and model_config.scoring_model = disqualified.scoring_model
 
 ),
 

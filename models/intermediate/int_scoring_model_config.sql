@@ -12,12 +12,14 @@
     'intent_lookback_days', 'account_top_contacts_count', 'account_engagement_max_points',
     'engaged_contact_min_engagement', 'min_mql_to_sql_rate',
     'publish_max_raw_shrink_share', 'publish_max_deleted_share', 'publish_max_changed_share',
-    'audit_min_contacts',
+    'audit_min_contacts', 'target_min_precision', 'target_monthly_mql_capacity',
+    'target_lead_lift',
 ] %}
 {%- set version_inputs = {
     'scoring_rules': "rule_id, category, signal, match_value, points, max_points, half_life_days",
     'score_caps': "category, min_points, max_points",
     'scoring_settings': "setting, value",
+    'disqualification_rules': "reason_code, priority, is_enabled",
 } %}
 {%- set global_inputs = {
     'excluded_industries': "industry",
@@ -27,7 +29,6 @@
     'junk_name_values': "name_value",
     'title_keywords': "keyword, seniority, department, priority",
     'company_size_bands': "company_size_band, min_employees, max_employees",
-    'disqualification_rules': "reason_code, priority, is_enabled",
     'event_type_map': "source_table, raw_value, event_type",
 } %}
 
@@ -37,7 +38,9 @@ models as (
 
     select
         {{ normalize_key('scoring_model') }} as scoring_model,
-        {{ normalize_key('product_line') }} as product_line
+        {{ normalize_key('product_line') }} as product_line,
+        coalesce(is_shadow, false) as is_shadow,
+        nullif({{ normalize_key('shadow_of') }}, '') as shadow_of
     from {{ ref('scoring_models') }}
 
 ),
@@ -177,6 +180,8 @@ final as (
     select
         models.scoring_model,
         models.product_line,
+        models.is_shadow,
+        models.shadow_of,
         caps_pivoted.fit_min_points,
         caps_pivoted.fit_max_points,
         caps_pivoted.engagement_min_points,

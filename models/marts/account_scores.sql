@@ -88,7 +88,9 @@ account_contacts as (
         model_config.engaged_contact_min_engagement
     from scored
     inner join model_config
-        on scored.scoring_model = model_config.scoring_model
+        on
+            scored.scoring_model = model_config.scoring_model
+            and not model_config.is_shadow
     left join lifecycle
         on
             scored.contact_id = lifecycle.contact_id

@@ -102,7 +102,9 @@ final as (
             current_stage.contact_id = per_contact.contact_id
             and current_stage.scoring_model = per_contact.scoring_model
     left join disqualified
-        on current_stage.contact_id = disqualified.contact_id
+        on
+            current_stage.contact_id = disqualified.contact_id
+            and current_stage.scoring_model = disqualified.scoring_model
     left join recycled
         on
             current_stage.contact_id = recycled.contact_id

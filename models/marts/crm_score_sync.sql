@@ -22,7 +22,9 @@ with
 
 scores as (
 
+    -- live scoring models only: a shadow model is never synced to the CRM
     select * from {{ ref('scored_contacts') }}
+    where not is_shadow
 
 ),
 

@@ -1,4 +1,5 @@
--- Every lifecycle stage each contact entered, per scoring model, up to the scoring date:
+-- Every lifecycle stage each contact entered, per live scoring model (a shadow model never
+-- changes a published stage), up to the scoring date:
 -- one row per stage entered, with when it was entered and left and what moved it. The
 -- scoring engine's disqualification comes first: a contact it disqualifies (seed
 -- disqualification_rules, as of the scoring date) is `disqualified` from its start, one row.
@@ -7,21 +8,34 @@
 
 with
 
+live_models as (
+
+    select scoring_model
+    from {{ ref('int_scoring_model_config') }}
+    where not is_shadow
+
+),
+
 ladder as (
 
-    select * from {{ ref('int_lifecycle_ladder') }}
+    select ladder.*
+    from {{ ref('int_lifecycle_ladder') }} as ladder
+    inner join live_models
+        on ladder.scoring_model = live_models.scoring_model
 
 ),
 
 engine_disqualifications as (
 
     select
-        contact_id,
-        scoring_model,
-        signal_at,
-        trigger_detail
-    from {{ ref('int_lifecycle_signals') }}
-    where signal_type = 'disqualified'
+        signals.contact_id,
+        signals.scoring_model,
+        signals.signal_at,
+        signals.trigger_detail
+    from {{ ref('int_lifecycle_signals') }} as signals
+    inner join live_models
+        on signals.scoring_model = live_models.scoring_model
+    where signals.signal_type = 'disqualified'
 
 ),
 

@@ -97,6 +97,7 @@ scored as (
         disqualified.contact_id is not null as is_disqualified,
         disqualified.disqualification_reason,
         top_reasons.top_reasons,
+        model_config.is_shadow,
         model_config.scoring_config_version
     from scorable_contacts
     cross join model_config
@@ -109,7 +110,9 @@ scored as (
             scorable_contacts.contact_id = top_reasons.contact_id
             and model_config.scoring_model = top_reasons.scoring_model
     left join disqualified
-        on scorable_contacts.contact_id = disqualified.contact_id
+        on
+            scorable_contacts.contact_id = disqualified.contact_id
+            and model_config.scoring_model = disqualified.scoring_model
 
 ),
 
@@ -146,6 +149,7 @@ final as (
                     || coalesce('. ' || top_reasons, '')
             else coalesce(top_reasons, 'No scoring activity yet')
         end as top_reasons,
+        is_shadow,
         scoring_config_version,
         {{ build_columns() }}
     from graded

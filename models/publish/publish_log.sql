@@ -10,6 +10,8 @@
 -- depends_on: {{ ref('score_band_conversion') }}
 -- depends_on: {{ ref('scoring_rule_audit') }}
 -- depends_on: {{ ref('threshold_tradeoff') }}
+-- depends_on: {{ ref('threshold_recommendation') }}
+-- depends_on: {{ ref('scoring_model_comparison') }}
 {%- set marts = [
     'scored_contacts', 'contact_lifecycle', 'lifecycle_stage_history', 'mql_alerts',
     'account_scores', 'funnel_conversion', 'crm_score_sync', 'contact_lifecycle_snapshot',
@@ -18,7 +20,7 @@
 {#- built by this run when selected, else carried over from the last publish -#}
 {%- set evaluation_marts = [
     'score_backtest', 'score_evaluation', 'score_band_conversion', 'scoring_rule_audit',
-    'threshold_tradeoff',
+    'threshold_tradeoff', 'threshold_recommendation', 'scoring_model_comparison',
 ] %}
 {%- set previous_log = published_relation('publish_log') %}
 {%- set allow_mass_change = is_mass_change_allowed() %}

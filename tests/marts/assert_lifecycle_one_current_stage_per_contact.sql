@@ -1,4 +1,5 @@
--- Every scored contact has exactly one current lifecycle stage per scoring model.
+-- Every scored contact has exactly one current lifecycle stage per live scoring model (a
+-- shadow model is never on the published lifecycle).
 
 with
 
@@ -8,6 +9,7 @@ scored as (
         contact_id,
         scoring_model
     from {{ ref('scored_contacts') }}
+    where not is_shadow
 
 ),
 

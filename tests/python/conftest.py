@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterable, Mapping
@@ -58,6 +59,20 @@ def query_dicts(duckdb_path: Path, sql: str) -> list[dict[str, object]]:
         return [dict(zip(names, row)) for row in cur.fetchall()]
     finally:
         con.close()
+
+
+def copy_project(destination: Path) -> Path:
+    """A throwaway copy of the dbt project (models, macros, seeds, tests, profiles), so that
+    a test can edit a seed without touching the real one; run it with
+    run_dbt(..., project_dir=copy)."""
+    shutil.copytree(
+        PROJECT_DIR, destination,
+        ignore=shutil.ignore_patterns(
+            ".*", "target", "logs", "warehouse", "data", "dbt_packages", "bench", "docs",
+            "leadscore", "*.egg-info", "python", "__pycache__",
+        ),
+    )
+    return destination
 
 
 def cli(*args: str) -> None:

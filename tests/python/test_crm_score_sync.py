@@ -19,18 +19,15 @@ from __future__ import annotations
 import re
 
 import csv
-import json
-import os
-import shutil
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import DEMO_END_DATE, cli, query
+from conftest import DEMO_END_DATE, cli, copy_project, query
 
-from leadscore.dbt_runner import PROJECT_DIR
+from leadscore.dbt_runner import run_dbt
 from leadscore.publishing import published_copy_path
 
 CONTACTS = 300
@@ -56,42 +53,11 @@ class FeedRow:
     synced_fields_hash: str
 
 
-def _release_duckdb() -> None:
-    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
-
-    DuckDBConnectionManager.close_all_connections()
-
-
-def _dbt(project: Path, warehouse: Path, *args: str) -> None:
-    """Run dbt in-process on the project copy (run_dbt is bound to the real project dir)."""
-    from dbt.cli.main import dbtRunner
-
-    os.environ["LEADSCORE_DUCKDB_PATH"] = str(warehouse)
-    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-    try:
-        res = dbtRunner().invoke([
-            *args,
-            "--project-dir", str(project),
-            "--profiles-dir", str(project / "profiles"),
-            "--target-path", str(project / "target"),
-            "--log-path", str(project / "logs"),
-            "--vars", json.dumps({"as_of": DEMO_END_DATE}),
-            "--quiet",
-        ])
-    finally:
-        _release_duckdb()
-    failures = [
-        f"{r.node.unique_id}: {r.status} {r.message}"
-        for r in (getattr(res.result, "results", None) or [])
-        if str(r.status) in ("error", "fail")
-    ]
-    assert res.success, (args, failures, res.exception)
-
-
 def _build_feed(project: Path, warehouse: Path) -> None:
     """A whole `dbt build`: only a build whose every node passes is published, and the
     feed compares with what was last published."""
-    _dbt(project, warehouse, "build")
+    result = run_dbt("build", warehouse, dbt_vars={"as_of": DEMO_END_DATE}, project_dir=project)
+    assert result.success, result.failures()
 
 
 def _read_feed(warehouse: Path) -> dict[Key, FeedRow]:
@@ -187,13 +153,7 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> SyncHistory:
     cli("generate", "--contacts", str(CONTACTS), "--end-date", DEMO_END_DATE, "--out", str(data_dir))
     cli("load", "--data-dir", str(data_dir), "--duckdb", str(warehouse))
     # A copy of the project, so that a seed can be edited without touching the real one.
-    shutil.copytree(
-        PROJECT_DIR, project,
-        ignore=shutil.ignore_patterns(
-            ".*", "target", "logs", "warehouse", "data", "dbt_packages", "bench", "docs",
-            "leadscore", "*.egg-info", "python", "__pycache__",
-        ),
-    )
+    copy_project(project)
 
     _build_feed(project, warehouse)
     first, expected_first = _read_feed(warehouse), _expected_synced(warehouse)

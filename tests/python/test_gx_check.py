@@ -67,6 +67,7 @@ select
     case when is_disqualified then 'student' end as disqualification_reason,
     not is_disqualified and fit_score + engagement_score >= 75 as is_sales_ready,
     'Requested a demo (+30)' as top_reasons,
+    false as is_shadow,
     timestamp '2026-11-01' as as_of,
     'v1' as scoring_config_version
 from base;

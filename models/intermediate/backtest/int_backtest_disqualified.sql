@@ -38,6 +38,7 @@ final as (
     select
         contact_id,
         cut_number as snapshot_number,
+        scoring_model,
         disqualification_reason,
         all_disqualification_reasons
     from disqualified

@@ -97,6 +97,7 @@ scored as (
         on
             backtested.contact_id = disqualified.contact_id
             and backtested.snapshot_number = disqualified.snapshot_number
+            and model_config.scoring_model = disqualified.scoring_model
 
 ),
 

@@ -47,9 +47,10 @@ rules as (
 disqualification_rules as (
 
     select
-        {{ normalize_key('reason_code') }} as reason_code,
+        scoring_model,
+        reason_code,
         priority
-    from {{ ref('disqualification_rules') }}
+    from {{ ref('int_disqualification_rules_effective') }}
     where is_enabled
 
 ),
@@ -114,9 +115,11 @@ disqualification_fired as (
         on
             backtest.contact_id = disqualified.contact_id
             and backtest.snapshot_number = disqualified.snapshot_number
+            and backtest.scoring_model = disqualified.scoring_model
     inner join disqualification_rules
         on
-            ', ' || disqualified.all_disqualification_reasons || ', '
+            backtest.scoring_model = disqualification_rules.scoring_model
+            and ', ' || disqualified.all_disqualification_reasons || ', '
             like '%, ' || disqualification_rules.reason_code || ', %'
     group by backtest.scoring_model, disqualification_rules.reason_code
 
@@ -163,7 +166,8 @@ audited_rules as (
         totals.all_contacts as contacts,
         totals.all_conversions as conversions
     from totals
-    cross join disqualification_rules
+    inner join disqualification_rules
+        on totals.scoring_model = disqualification_rules.scoring_model
     left join disqualification_fired
         on
             totals.scoring_model = disqualification_fired.scoring_model
