@@ -9,6 +9,8 @@ from pathlib import Path
 
 import duckdb
 
+from leadscore import db
+
 
 # The lifecycle ladder, in funnel order (contact_lifecycle.lifecycle_stage).
 STAGES = ("prospect", "lead", "mql", "sal", "sql", "customer", "disqualified")
@@ -154,7 +156,7 @@ def _exists(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
 
 
 def summarize(duckdb_path: Path, scoring_model: str = "default", top: int = 10) -> str:
-    con = duckdb.connect(str(duckdb_path), read_only=True)
+    con = db.connect(duckdb_path, read_only=True)
     try:
         if not _exists(con, "marts", "scored_contacts"):
             raise FileNotFoundError(f"{duckdb_path} has no marts.scored_contacts: run `dbt build` first")

@@ -7,10 +7,10 @@ import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from leadscore.contract import RAW_TABLES
+from leadscore.db import connect
 from leadscore.dbt_runner import PROJECT_DIR, DbtResult, run_dbt
 
 DEMO_END_DATE = "2026-11-01"
@@ -21,7 +21,7 @@ def write_raw_tables(duckdb_path: Path, rows: Mapping[str, Iterable[Mapping[str,
     """Create every raw table of the landing contract in `duckdb_path`, typed as the
     contract says, filled with `rows` (keyed by qualified name, e.g. "raw_crm.contacts");
     tables not given are created empty, columns not given are null."""
-    con = duckdb.connect(str(duckdb_path))
+    con = connect(duckdb_path)
     try:
         for table in RAW_TABLES:
             con.execute(f"create schema if not exists {table.schema}")
@@ -36,7 +36,7 @@ def write_raw_tables(duckdb_path: Path, rows: Mapping[str, Iterable[Mapping[str,
 
 
 def query(duckdb_path: Path, sql: str, params: list[object] | None = None) -> list[tuple]:
-    con = duckdb.connect(str(duckdb_path), read_only=True)
+    con = connect(duckdb_path, read_only=True)
     try:
         return con.execute(sql, params or []).fetchall()
     finally:
@@ -44,7 +44,7 @@ def query(duckdb_path: Path, sql: str, params: list[object] | None = None) -> li
 
 
 def query_dicts(duckdb_path: Path, sql: str) -> list[dict[str, object]]:
-    con = duckdb.connect(str(duckdb_path), read_only=True)
+    con = connect(duckdb_path, read_only=True)
     try:
         cur = con.execute(sql)
         names = [d[0] for d in cur.description]

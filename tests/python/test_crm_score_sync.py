@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-import duckdb
 import pytest
 from conftest import DEMO_END_DATE, cli, query
 
+from leadscore.db import connect
 from leadscore.dbt_runner import PROJECT_DIR
 
 CONTACTS = 300
@@ -210,7 +210,7 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> SyncHistory:
         warehouse,
         "select min(contact_id) from intermediate.int_contacts_deduplicated where merged_record_count = 0",
     )[0]
-    con = duckdb.connect(str(warehouse))
+    con = connect(warehouse)
     try:
         con.execute("delete from raw_crm.contacts where contact_id = ?", [deleted_contact])
     finally:
