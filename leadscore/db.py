@@ -6,10 +6,10 @@ session's `TimeZone`, whose default is the machine's `TZ`: the same Parquet file
 Tokyo and in Los Angeles would land as different instants. So every connection the package
 and its tests open goes through `connect`, which sets the session `TimeZone` to UTC.
 
-Why a `SET` after connecting and not `duckdb.connect(config={"TimeZone": "UTC"})`: in
-DuckDB 2.0 the connect-time config rejects `TimeZone` ("the icu extension needs to be
-loaded. But it could not be autoloaded"), although ICU is built in and loaded a moment later
-(duckdb/duckdb#11404). The setting is session-local (scope LOCAL): a cursor made with
+Why a `SET` after connecting and not `duckdb.connect(config={"TimeZone": "UTC"})`: DuckDB
+2.0.0 rejects `TimeZone` in the connect-time config ("the icu extension needs to be loaded.
+But it could not be autoloaded"), although ICU is built in and loaded once the connection
+is open (the error of duckdb/duckdb#11404, still there). The setting is session-local (scope LOCAL): a cursor made with
 `con.cursor()` is a new session and does not inherit it; open another connection with
 `connect` instead.
 """

@@ -14,8 +14,9 @@ Timestamps land as UTC (`timestamp` without time zone): the session runs in UTC
 (`leadscore.db`) and a timestamp column is loaded as `cast(cast(col as timestamptz) as
 timestamp)`, so a `timestamptz` column lands as its UTC instant, a text with an offset
 (`2026-03-01 07:13:00+02:00`) is converted (05:13), and a naive timestamp or a text without
-offset is read as UTC. A column that already is a naive `timestamp` is taken as it is (the
-double cast is the identity on it in UTC, and costs a third of the load time).
+offset is read as UTC. A column that already is a naive `timestamp` is taken as it is: in
+UTC the double cast is the identity on it, and on the 100k-contact demo (10M naive event
+timestamps) it would add about 1 s of CPU, 10% of the load.
 
 A value that does not cast to its contract type neither stops the load nor is lost: that
 column lands as text with every value as it came, and a warning names the table, the column,
