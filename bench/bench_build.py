@@ -20,11 +20,10 @@ import tempfile
 import time
 from pathlib import Path
 
-import duckdb
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from leadscore.db import connect  # noqa: E402
 from leadscore.dbt_runner import run_dbt  # noqa: E402
 
 END_DATE = "2026-11-01"
@@ -66,7 +65,7 @@ def bench(size: int, workdir: Path, with_tests: bool) -> dict[str, object]:
         test_s = time.perf_counter() - t
         if not res.success:
             print(f"  dbt test failures: {res.failures()}")
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = connect(warehouse, read_only=True)
     counts = {
         name: con.execute(f"select count(*) from {name}").fetchone()[0]
         for name in ("intermediate.int_engagement_events_unioned", "intermediate.int_score_components",

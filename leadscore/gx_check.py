@@ -449,6 +449,34 @@ def _duckdb_as_persisted_connection_dialect() -> Iterator[None]:
         engine_module._PERSISTED_CONNECTION_DIALECTS = original
 
 
+@contextlib.contextmanager
+def _duckdb_sessions_in_utc() -> Iterator[None]:
+    """Every DuckDB connection SQLAlchemy opens meanwhile runs in UTC, like every connection
+    of `leadscore.db` (GX reads timestamps: `became_mql_at`, cohort months).
+
+    duckdb_engine's own way, `connect_args={"config": {"TimeZone": "UTC"}}`, hands the
+    setting to `duckdb.connect`, which rejects it in DuckDB 2.0 ("the icu extension needs to
+    be loaded", see `leadscore/db.py`). So it is set right after each DBAPI connection opens
+    (SQLAlchemy's pool `connect` event), before GX runs anything on it. GX builds two engines
+    (the datasource's and its execution engine's, created inside GX); listening on the Pool
+    class reaches both. Scoped to this context manager; other drivers' connections are left
+    alone."""
+    import sqlalchemy as sa
+    from duckdb_engine import ConnectionWrapper
+
+    from leadscore import db
+
+    def in_utc(dbapi_connection: Any, _connection_record: Any) -> None:
+        if isinstance(dbapi_connection, ConnectionWrapper):
+            db.set_session_utc(dbapi_connection)
+
+    sa.event.listen(sa.pool.Pool, "connect", in_utc)
+    try:
+        yield
+    finally:
+        sa.event.remove(sa.pool.Pool, "connect", in_utc)
+
+
 # --------------------------------------------------------------------------- running
 
 
@@ -483,7 +511,8 @@ def _is_duckdb(connection_string: str) -> bool:
 
 
 def _engine_kwargs(connection_string: str) -> dict[str, Any]:
-    # Read-only: GX must not take DuckDB's write lock (or create an empty file).
+    # Read-only: GX must not take DuckDB's write lock (or create an empty file). The session
+    # time zone (UTC) is not set here but by `_duckdb_sessions_in_utc`: see why there.
     return {"connect_args": {"read_only": True}} if _is_duckdb(connection_string) else {}
 
 
@@ -620,9 +649,10 @@ def validate_warehouse(connection_string: str, schema: str = "marts",
     import great_expectations as gx
     from great_expectations.datasource.fluent.interfaces import TestConnectionError
 
-    patch = (_duckdb_as_persisted_connection_dialect() if _is_duckdb(connection_string)
-             else contextlib.nullcontext())
-    with patch:
+    with contextlib.ExitStack() as patch:
+        if _is_duckdb(connection_string):
+            patch.enter_context(_duckdb_as_persisted_connection_dialect())
+            patch.enter_context(_duckdb_sessions_in_utc())
         context = _gx_context()
         try:  # GX connects once here to test the connection
             datasource = context.data_sources.add_sql(

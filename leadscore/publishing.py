@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-import duckdb
+from leadscore import db
 
 
 def published_copy_path(build_path: str | os.PathLike[str]) -> Path:
@@ -39,9 +39,8 @@ def live_build(published_path: str | os.PathLike[str]) -> LiveBuild | None:
     """The build readers see in `published_path`, or None when nothing is published."""
     if not Path(published_path).exists():
         return None
-    con = duckdb.connect(str(published_path), read_only=True)
+    con = db.connect(published_path, read_only=True)
     try:
-        con.execute("set TimeZone = 'UTC'")
         row = con.execute(
             "select build_id, max(as_of), max(published_at),"
             " count(*) filter (where relation_kind = 'mart')"

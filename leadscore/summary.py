@@ -9,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 
+from leadscore import db
 from leadscore.publishing import live_build, published_copy_path
 
 
@@ -167,7 +168,7 @@ def _published_line(duckdb_path: Path) -> str:
 
 
 def summarize(duckdb_path: Path, scoring_model: str = "default", top: int = 10) -> str:
-    con = duckdb.connect(str(duckdb_path), read_only=True)
+    con = db.connect(duckdb_path, read_only=True)
     try:
         if not _exists(con, "marts", "scored_contacts"):
             raise FileNotFoundError(f"{duckdb_path} has no marts.scored_contacts: run `dbt build` first")

@@ -8,10 +8,10 @@ import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from leadscore.contract import RAW_TABLES
+from leadscore.db import connect
 from leadscore.dbt_runner import PROJECT_DIR, DbtResult, run_dbt
 
 DEMO_END_DATE = "2026-11-01"
@@ -26,7 +26,7 @@ def write_raw_tables(duckdb_path: Path, rows: Mapping[str, Iterable[Mapping[str,
     the same way) lands a column with another type than the contract's, as EL tools do
     (`{"raw_crm.accounts": {"employee_count": "varchar"}}`), or adds a column the contract
     does not have."""
-    con = duckdb.connect(str(duckdb_path))
+    con = connect(duckdb_path)
     try:
         for table in RAW_TABLES:
             overrides = dict((column_types or {}).get(table.qualified_name, {}))
@@ -44,7 +44,7 @@ def write_raw_tables(duckdb_path: Path, rows: Mapping[str, Iterable[Mapping[str,
 
 
 def query(duckdb_path: Path, sql: str, params: list[object] | None = None) -> list[tuple]:
-    con = duckdb.connect(str(duckdb_path), read_only=True)
+    con = connect(duckdb_path, read_only=True)
     try:
         return con.execute(sql, params or []).fetchall()
     finally:
@@ -52,7 +52,7 @@ def query(duckdb_path: Path, sql: str, params: list[object] | None = None) -> li
 
 
 def query_dicts(duckdb_path: Path, sql: str) -> list[dict[str, object]]:
-    con = duckdb.connect(str(duckdb_path), read_only=True)
+    con = connect(duckdb_path, read_only=True)
     try:
         cur = con.execute(sql)
         names = [d[0] for d in cur.description]

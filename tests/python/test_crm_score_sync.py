@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-import duckdb
 import pytest
 from conftest import DEMO_END_DATE, cli, copy_project, query
 
+from leadscore.db import connect
 from leadscore.dbt_runner import run_dbt
 from leadscore.publishing import published_copy_path
 
@@ -173,7 +173,7 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> SyncHistory:
         warehouse,
         "select min(contact_id) from intermediate.int_contacts_deduplicated where merged_record_count = 0",
     )[0]
-    con = duckdb.connect(str(warehouse))
+    con = connect(warehouse)
     try:
         con.execute("delete from raw_crm.contacts where contact_id = ?", [deleted_contact])
     finally:

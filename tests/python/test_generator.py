@@ -19,6 +19,7 @@ import pytest
 from leadscore import generate as gen
 from leadscore import vocab as v
 from leadscore.contract import RAW_TABLES, RawTable, table
+from leadscore.db import connect
 from leadscore.load import LoadError, load
 
 CONTACTS = 2000
@@ -41,7 +42,7 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def con(data_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """Views named like the raw tables (`contacts`, `web_events`, ...) over the Parquet files."""
-    c = duckdb.connect()
+    c = connect()
     for t in RAW_TABLES:
         path = data_dir / t.schema / f"{t.name}.parquet"
         c.execute(f"create view {t.name} as select * from read_parquet('{path}')")
@@ -57,7 +58,7 @@ def scalar(c: duckdb.DuckDBPyConnection, sql: str) -> float:
 
 def checksums(data_dir: Path) -> dict[str, tuple[int, int]]:
     """Order-independent (rows, sum of row hashes) per table."""
-    c = duckdb.connect()
+    c = connect()
     out = {}
     for t in RAW_TABLES:
         path = data_dir / t.schema / f"{t.name}.parquet"
@@ -81,7 +82,8 @@ def _norm_type(sql_type: str) -> str:
 @pytest.mark.parametrize("t", RAW_TABLES, ids=lambda t: t.qualified_name)
 def test_columns_and_types_match_contract(data_dir: Path, t: RawTable) -> None:
     path = data_dir / t.schema / f"{t.name}.parquet"
-    described = duckdb.execute(f"describe select * from read_parquet('{path}')").fetchall()
+    with connect() as c:
+        described = c.execute(f"describe select * from read_parquet('{path}')").fetchall()
     assert [(r[0], _norm_type(r[1])) for r in described] == [
         (name, _norm_type(typ)) for name, typ in t.columns
     ]
@@ -402,7 +404,7 @@ def test_ids_look_like_crm_ids(con: duckdb.DuckDBPyConnection) -> None:
 def test_load_row_counts_match_parquet(data_dir: Path, tmp_path: Path) -> None:
     db = tmp_path / "wh" / "lead_scoring.duckdb"
     rows = load(data_dir, db, {"raw_crm": "raw_crm", "raw_marketing": "raw_marketing"})
-    c = duckdb.connect(str(db), read_only=True)
+    c = connect(db, read_only=True)
     try:
         for t in RAW_TABLES:
             path = data_dir / t.schema / f"{t.name}.parquet"
@@ -421,7 +423,7 @@ def test_load_row_counts_match_parquet(data_dir: Path, tmp_path: Path) -> None:
 def test_load_into_other_schemas(data_dir: Path, tmp_path: Path) -> None:
     db = tmp_path / "other.duckdb"
     load(data_dir, db, {"raw_crm": "crm_landing", "raw_marketing": "mkt_landing"})
-    c = duckdb.connect(str(db), read_only=True)
+    c = connect(db, read_only=True)
     try:
         assert scalar(c, "select count(*) from crm_landing.contacts") > 0
         assert scalar(c, "select count(*) from mkt_landing.web_events") > 0
@@ -445,12 +447,13 @@ def test_load_missing_directory_exits_2_with_one_line(tmp_path: Path) -> None:
 
 def test_load_missing_column_is_a_load_error(data_dir: Path, tmp_path: Path) -> None:
     broken = tmp_path / "broken"
-    for t in RAW_TABLES:
-        (broken / t.schema).mkdir(parents=True, exist_ok=True)
-        src = data_dir / t.schema / f"{t.name}.parquet"
-        dst = broken / t.schema / f"{t.name}.parquet"
-        select = "* exclude (email)" if t.name == "contacts" else "*"
-        duckdb.execute(f"copy (select {select} from read_parquet('{src}')) to '{dst}'")
+    with connect() as c:
+        for t in RAW_TABLES:
+            (broken / t.schema).mkdir(parents=True, exist_ok=True)
+            src = data_dir / t.schema / f"{t.name}.parquet"
+            dst = broken / t.schema / f"{t.name}.parquet"
+            select = "* exclude (email)" if t.name == "contacts" else "*"
+            c.execute(f"copy (select {select} from read_parquet('{src}')) to '{dst}'")
     with pytest.raises(LoadError, match="missing column.*email"):
         load(broken, tmp_path / "y.duckdb")
     (broken / "raw_crm" / "accounts.parquet").unlink()

@@ -16,10 +16,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from leadscore import gx_check
+from leadscore.db import connect
 from leadscore.gx_check import (
     BOUNDS,
     EXIT_FAILED,
@@ -167,7 +167,7 @@ group by all;
 
 def make_warehouse(path: Path, *breakage: str) -> Path:
     """Write the healthy table to `path`, then run each SQL statement of `breakage`."""
-    con = duckdb.connect(str(path))
+    con = connect(path)
     try:
         con.execute(HEALTHY_SQL)
         con.execute(LIFECYCLE_SQL)
@@ -214,7 +214,7 @@ def test_mql_to_sql_rate_is_reported_per_model(tmp_path: Path) -> None:
     path = make_warehouse(tmp_path / "wh.duckdb")
     ok, report = check(path)
     assert ok
-    con = duckdb.connect(str(path), read_only=True)
+    con = connect(path, read_only=True)
     try:
         rates = dict(con.execute(
             "select scoring_model, sum(reached_sql) / sum(mqls) from marts.funnel_conversion"
@@ -322,7 +322,7 @@ def test_a_missing_stage_and_missing_contacts_fail(tmp_path: Path) -> None:
     failed = failed_lines(report)
     line = report_line(report, "✗ [default] share in stage customer")
     assert "observed 0.0000" in line and f">= {BOUNDS['lifecycle_customer_share_min']:g}" in line
-    con = duckdb.connect(str(tmp_path / "wh.duckdb"), read_only=True)
+    con = connect(tmp_path / "wh.duckdb", read_only=True)
     try:
         missing = con.execute(
             "select count(*) from marts.scored_contacts s anti join marts.contact_lifecycle l"
@@ -353,7 +353,7 @@ def test_duplicate_and_unknown_lifecycle_rows_fail(tmp_path: Path) -> None:
 
 def test_broken_alerts_funnel_and_accounts_fail(tmp_path: Path) -> None:
     path = make_warehouse(tmp_path / "wh.duckdb")
-    con = duckdb.connect(str(path), read_only=True)
+    con = connect(path, read_only=True)
     try:
         cohorts = con.execute("select count(*) from marts.funnel_conversion"
                               " where scoring_model = 'analytics'").fetchone()[0]
@@ -508,7 +508,7 @@ def broken_copy(built: Path, tmp_path: Path, *breakage: str) -> Path:
     """A copy of the built warehouse with each SQL statement of `breakage` run on it."""
     path = tmp_path / "copy.duckdb"
     shutil.copyfile(built, path)
-    con = duckdb.connect(str(path))
+    con = connect(path)
     try:
         for statement in breakage:
             con.execute(statement)

@@ -28,10 +28,10 @@ import textwrap
 import time
 from pathlib import Path
 
-import duckdb
 import pytest
 from conftest import DEMO_END_DATE, cli, query
 
+from leadscore.db import connect
 from leadscore.dbt_runner import PROJECT_DIR, DbtResult, run_dbt
 from leadscore.publishing import published_copy_path
 
@@ -54,7 +54,7 @@ def _build(warehouse: Path, as_of: str = DEMO_END_DATE, **extra_vars: object) ->
 
 
 def _execute(warehouse: Path, sql: str) -> None:
-    con = duckdb.connect(str(warehouse))
+    con = connect(warehouse)
     try:
         con.execute(sql)
     finally:
@@ -63,7 +63,7 @@ def _execute(warehouse: Path, sql: str) -> None:
 
 def _marts(published: Path) -> dict[str, list[tuple]]:
     """Every published table but publish_log, without the run stamps, rows sorted."""
-    con = duckdb.connect(str(published), read_only=True)
+    con = connect(published, read_only=True)
     try:
         tables = [t for (t,) in con.execute(
             "select table_name from information_schema.tables where table_schema = 'marts'"

@@ -10,10 +10,11 @@ import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import duckdb
+
 import pytest
 from conftest import query, write_raw_tables
 
+from leadscore.db import connect
 from leadscore.dbt_runner import DbtResult, run_dbt
 
 AS_OF = "2026-06-01"
@@ -146,7 +147,7 @@ def test_missing_raw_columns_fail_before_anything_runs(tmp_path: Path) -> None:
     error blamed a unit-test fixture); no seed, model or test runs."""
     warehouse = tmp_path / "missing_columns.duckdb"
     write_raw_tables(warehouse, RAW, column_types=COLUMN_TYPES)
-    con = duckdb.connect(str(warehouse))
+    con = connect(warehouse)
     try:
         con.execute("alter table raw_crm.contacts drop column email")
         con.execute("alter table raw_marketing.web_events drop column occurred_at")

@@ -14,11 +14,11 @@ import os
 import shutil
 from pathlib import Path
 
-import duckdb
 import pytest
 from test_gx_check import make_warehouse
 
 from leadscore import summary
+from leadscore.db import connect
 
 WAREHOUSE_ENV = "LEADSCORE_TEST_WAREHOUSE"
 LONG_TRIGGER = "score 81.25 after eng_form_demo_request (mql band); hand-raise: Requested a demo"
@@ -44,7 +44,7 @@ def section(text: str, title: str) -> list[str]:
 
 
 def scalar(path: Path, sql: str) -> object:
-    con = duckdb.connect(str(path), read_only=True)
+    con = connect(path, read_only=True)
     try:
         return con.execute(sql).fetchone()[0]
     finally:
@@ -158,7 +158,7 @@ def test_built_warehouse_summary(built_warehouse: Path) -> None:
 def test_older_built_warehouse_summary(built_warehouse: Path, tmp_path: Path) -> None:
     path = tmp_path / "older.duckdb"
     shutil.copyfile(built_warehouse, path)
-    con = duckdb.connect(str(path))
+    con = connect(path)
     try:
         for table in ("crm_score_sync", "mql_alerts", "funnel_conversion", "account_scores",
                       "lifecycle_stage_history", "contact_lifecycle"):
