@@ -17,7 +17,7 @@ from pathlib import Path
 
 from leadscore import generate as gen
 from leadscore import load as loader
-from leadscore import summary
+from leadscore import report, summary
 
 log = logging.getLogger("leadscore")
 
@@ -112,6 +112,8 @@ SUBCOMMANDS: list[Subcommand] = [
                add_load_arguments, run_load),
     Subcommand("summary", "print a short human summary of the scored warehouse",
                summary.add_arguments, summary.run),
+    Subcommand("report", "write the one-page HTML report of how well the scores work",
+               report.add_arguments, report.run),
 ]
 
 
