@@ -20,12 +20,14 @@ WAREHOUSE ?= warehouse/lead_scoring.duckdb
 TEST_WAREHOUSE ?= warehouse/test.duckdb
 # What BI tools and the reverse-ETL tool read: the copy a passing `dbt build` publishes.
 PUBLISHED = $(patsubst %.duckdb,%_published.duckdb,$(WAREHOUSE))
+# The headless browser of the report's test (tests/python/test_report.py): Debian's package.
+CHROMIUM ?= /usr/bin/chromium
 
 export DBT_PROFILES_DIR := profiles
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 DBT_VARS := --vars '{as_of: "$(DEMO_END_DATE)"}'
 
-.PHONY: help setup data build gx summary demo lint test pytest bench lock clean
+.PHONY: help setup browser data build gx summary demo lint test pytest bench lock clean
 
 help:
 	@echo "make demo   set up, generate demo data, build and score it, print a summary"
@@ -41,6 +43,20 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 setup: $(STAMP)
+
+# Chromium for the browser test: installed from Debian's packages when missing and we are
+# root (as on CI). Otherwise say what to install; the test then fails with the same advice.
+browser:
+	@if [ -x $(CHROMIUM) ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing Debian's chromium (the browser test of the report needs it) ..."; \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
+			> $${TMPDIR:-/tmp}/leadscore-chromium-install.log 2>&1 \
+			|| true; \
+		[ -x $(CHROMIUM) ] || echo "could not install chromium at $(CHROMIUM) (see $${TMPDIR:-/tmp}/leadscore-chromium-install.log): the report's browser test will fail"; \
+	else \
+		echo "no $(CHROMIUM): install Debian's chromium package (apt-get install -y chromium, as root); the report's browser test needs it"; \
+	fi
 
 # Demo data is a new world each time: the old warehouse and its published copy go (a real
 # warehouse never does this: its next build is compared with what was published).
@@ -64,8 +80,8 @@ lint: setup
 	mkdir -p warehouse
 	LEADSCORE_DUCKDB_PATH=warehouse/lint.duckdb $(BIN)/sqlfluff lint models tests/staging tests/intermediate tests/marts tests/macros analyses
 
-pytest: setup
-	$(BIN)/pytest
+pytest: setup browser
+	LEADSCORE_CHROMIUM=$(CHROMIUM) $(BIN)/pytest
 
 test: setup lint
 	$(MAKE) --no-print-directory data build gx WAREHOUSE=$(TEST_WAREHOUSE)
