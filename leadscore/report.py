@@ -151,7 +151,7 @@ def _figure(name: str, value: Any, shown: str, model: str | None = None) -> str:
 
 def auc_word(auc: float | None) -> str:
     if auc is None:
-        return "not measurable (no buyers in the backtest)"
+        return "not measurable (no buyers)"
     return next(word for bound, word in AUC_WORDS if auc >= bound)
 
 
