@@ -360,10 +360,12 @@ def distribution_section(ctx: ReportContext) -> Section:
         "select count(*) filter (where scoring_model = ?) as contacts,"
         " count(*) filter (where scoring_model = ? and is_sales_ready) as ready"
         " from marts.scored_contacts", [ctx.scoring_model, ctx.scoring_model]) or {}
+    lines = (" The dashed lines are the current lead and MQL thresholds."
+             if ctx.marts.has("threshold_tradeoff") else "")
     intro = ("How many contacts have each lead score (0 to 100), per scoring model. Most "
              "contacts score low and a few score high: that is what a score should do, so "
-             "sales can start at the top. The dashed lines are the current lead and MQL "
-             "thresholds; grey contacts are disqualified and never go to sales.")
+             f"sales can start at the top.{lines} Grey contacts are disqualified and never go "
+             "to sales.")
     after = ""
     if total.get("contacts"):
         after = (f'<p class="hint">{_e(ctx.scoring_model)} model: {total["ready"]:,} of '
