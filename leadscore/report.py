@@ -50,7 +50,7 @@ VERDICT_COLORS = {"contradicts": "#c62828", "inconclusive": "#9e9e9e", "supports
 ACCENT, MUTED, THRESHOLD_COLOR = "#1f5fa8", "#b0b7c3", "#e07b00"
 CHART_WIDTH = 720
 
-# How the AUC of a lead score reads in words (lowest bound first matched from the top).
+# How the AUC of a lead score reads in words: the word of the first bound it reaches.
 AUC_WORDS: tuple[tuple[float, str], ...] = (
     (0.9, "excellent"), (0.8, "strong"), (0.7, "useful"), (0.6, "weak"),
     (0.0, "close to a coin toss"))
