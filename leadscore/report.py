@@ -577,8 +577,6 @@ def rules_section(ctx: ReportContext) -> Section:
     if not_shown:
         after += (f'<p class="hint">{not_shown} rule(s) fired for nobody (or everybody) in the '
                   "backtest and are not drawn.</p>")
-    after += ('<p class="hint">What to do about it: `leadscore calibrate` proposes new weights '
-              "for review.</p>")
     return Section("rules", f"Does each rule earn its points? ({ctx.scoring_model} model)",
                    intro, (chart,), after)
 
