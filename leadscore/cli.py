@@ -17,7 +17,7 @@ from pathlib import Path
 
 from leadscore import generate as gen
 from leadscore import load as loader
-from leadscore import summary
+from leadscore import report, steps, summary
 
 log = logging.getLogger("leadscore")
 
@@ -112,6 +112,10 @@ SUBCOMMANDS: list[Subcommand] = [
                add_load_arguments, run_load),
     Subcommand("summary", "print a short human summary of the scored warehouse",
                summary.add_arguments, summary.run),
+    Subcommand("report", "write the one-page HTML report of how well the scores work",
+               report.add_arguments, report.run),
+    Subcommand("step", "run one step of make demo / make test: output to a log, one line here",
+               steps.add_arguments, steps.run),
 ]
 
 

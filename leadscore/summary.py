@@ -11,11 +11,14 @@ import duckdb
 
 from leadscore import db
 from leadscore.publishing import live_build, published_copy_path
+from leadscore.report import auc_word
 
 
 # The lifecycle ladder, in funnel order (contact_lifecycle.lifecycle_stage).
 STAGES = ("prospect", "lead", "mql", "sal", "sql", "customer", "disqualified")
 NEWEST_ALERTS = 5
+AUDIT_TOP = 5  # rows of the rules audit shown (by audit_rank: the ones to read first)
+AUDIT_RULE_WIDTH = 44
 # Widest text shown in a column of the alerts table: longer texts are cut with "…".
 TRIGGER_WIDTH, SIGNALS_WIDTH = 30, 22
 
@@ -95,6 +98,65 @@ def _funnel(con: duckdb.DuckDBPyConnection, scoring_model: str) -> str:
     return text
 
 
+def _rate(value: float | None) -> str:
+    """A conversion rate: two decimals under 1% (0.98%), one above (7.7%)."""
+    if value is None:
+        return "n/a"
+    return f"{value:.2%}" if abs(value) < 0.01 else f"{value:.1%}"
+
+
+def _evaluation(con: duckdb.DuckDBPyConnection) -> str:
+    """The headline evaluation figures of each model's lead score (score_evaluation rows
+    over all complete snapshots)."""
+    rows = con.execute(
+        """
+        select scoring_model, auc, top_decile_lift, base_rate, contacts, conversions
+        from marts.score_evaluation
+        where score_name = 'lead_score' and snapshot_at is null
+        order by scoring_model != 'default', scoring_model
+        """
+    ).fetchall()
+    if not rows:
+        return "\n(evaluation: marts.score_evaluation has no headline rows; skipped)"
+    cells = [(model, "n/a" if auc is None else f"{auc:.2f}", auc_word(auc),
+              "n/a" if lift is None else f"{lift:.1f}×", _rate(base_rate),
+              f"{conversions:,} of {contacts:,}")
+             for model, auc, lift, base_rate, contacts, conversions in rows]
+    return ("\nHow well the lead score ranks buyers (backtest over past snapshots, all complete"
+            " ones together)\n"
+            + _table(cells, ["model", "AUC", "in words", "top-decile lift", "base rate",
+                             "converted"], right=(1, 3, 4, 5)))
+
+
+def _audit(con: duckdb.DuckDBPyConnection, scoring_model: str) -> str:
+    """The first rows of the rules audit of one model (by audit_rank), each with its verdict
+    in words on the line below."""
+    contradicting, rules = con.execute(
+        "select count(*) filter (where verdict = 'contradicts'), count(*)"
+        " from marts.scoring_rule_audit where scoring_model = ?", [scoring_model]).fetchone()
+    if not rules:
+        return f"\n(rules audit: no rows for the {scoring_model} model; skipped)"
+    rows = con.execute(
+        """
+        select audit_rank, reason_text, rule_id, verdict, conversion_rate_with,
+               conversion_rate_without, verdict_detail
+        from marts.scoring_rule_audit where scoring_model = ?
+        order by audit_rank
+        limit ?
+        """,
+        [scoring_model, AUDIT_TOP],
+    ).fetchall()
+    cells = [(rank, _cut(reason or rule_id, AUDIT_RULE_WIDTH), verdict, _rate(with_),
+              _rate(without)) for rank, reason, rule_id, verdict, with_, without, _ in rows]
+    lines = _table(cells, ["#", "rule", "verdict", "bought with", "without"],
+                   right=(0, 3, 4)).splitlines()
+    out = lines[:2]
+    for line, row in zip(lines[2:], rows):
+        out += [line, f"     {_cut(row[6], 110)}"]
+    return (f"\nRules audit ({scoring_model} model): {contradicting} of {rules} rules contradicted"
+            f" by the data; the first {len(rows)} by audit_rank\n" + "\n".join(out))
+
+
 def _minutes(value: float | None) -> str:
     return "not yet" if value is None else f"{value:,.0f}"
 
@@ -136,11 +198,11 @@ def _alerts(con: duckdb.DuckDBPyConnection, scoring_model: str) -> str:
 
 
 def _section(con: duckdb.DuckDBPyConnection, table: str, what: str,
-             build: Callable[[], str]) -> str:
+             build: Callable[[], str], why_missing: str = "built before it") -> str:
     """`build()`, or a one-line note when `marts.<table>` is missing or unreadable (a
     warehouse built before that mart, or with an older version of it)."""
     if not _exists(con, "marts", table):
-        return f"\n({what}: no marts.{table} in this warehouse, built before it; skipped)"
+        return f"\n({what}: no marts.{table} in this warehouse, {why_missing}; skipped)"
     try:
         return build()
     except duckdb.Error as exc:
@@ -192,6 +254,13 @@ def summarize(duckdb_path: Path, scoring_model: str = "default", top: int = 10) 
             """
         ).fetchall()
         parts.append("\nPer scoring model\n" + _table(rows, ["model", "contacts", "avg score", "sales-ready", "disqualified"]))
+        # The evaluation marts (dbt tag `evaluation`) are missing from a build warehouse
+        # built with --exclude tag:evaluation (the published copy carries the last ones).
+        excluded = "built with --exclude tag:evaluation or before it"
+        parts.append(_section(con, "score_evaluation", "evaluation",
+                              lambda: _evaluation(con), excluded))
+        parts.append(_section(con, "scoring_rule_audit", "rules audit",
+                              lambda: _audit(con, scoring_model), excluded))
 
         if _exists(con, "marts", "contact_lifecycle"):
             parts.append(_section(con, "contact_lifecycle", "funnel",
