@@ -43,7 +43,8 @@ SCHEMA = "marts"
 # The evaluation marts (dbt tag `evaluation`): left out of a build with
 # `--exclude tag:evaluation`, and then missing until a full build is published.
 EVALUATION_MARTS = ("score_backtest", "score_evaluation", "score_band_conversion",
-                    "scoring_rule_audit", "threshold_tradeoff")
+                    "scoring_rule_audit", "threshold_tradeoff", "threshold_recommendation",
+                    "scoring_model_comparison")
 
 # Colours, one place. Verdicts of the rules audit: contradicting rules stand out in red.
 VERDICT_COLORS = {"contradicts": "#c62828", "inconclusive": "#9e9e9e", "supports": "#2e7d32"}
@@ -684,6 +685,120 @@ def funnel_section(ctx: ReportContext) -> Section:
     return Section("funnel", f"The funnel ({ctx.scoring_model} model)", intro, (chart,))
 
 
+def _threshold_cell(value: Any) -> str:
+    return "none meets the targets" if value is None else f"{float(value):g}"
+
+
+def _recommendation_row(r: dict[str, Any]) -> str:
+    model, recommended = r["scoring_model"], r["recommended_mql_threshold"]
+    cells = [
+        _e(model),
+        _threshold_cell(r["current_mql_threshold"]),
+        _figure("recommended_mql_threshold", recommended, _threshold_cell(recommended), model),
+        f"{_pct(r['current_mql_precision'])} / {_pct(r['recommended_mql_precision'])}",
+        f"{_pct(r['current_mql_recall'])} / {_pct(r['recommended_mql_recall'])}",
+        f"{(r['current_mqls_per_month'] or 0):,.1f} / {(r['recommended_mqls_per_month'] or 0):,.1f}",
+        f"{_threshold_cell(r['current_lead_threshold'])} / "
+        f"{_threshold_cell(r['recommended_lead_threshold'])}",
+        _e(r["recommendation"]),
+    ]
+    return "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
+
+
+def recommendation_section(ctx: ReportContext) -> Section:
+    """The thresholds the history recommends for the sales team's targets (never applied)."""
+    rows = ctx.marts.rows(
+        """
+        select scoring_model, current_mql_threshold, recommended_mql_threshold,
+               current_mql_precision, recommended_mql_precision, current_mql_recall,
+               recommended_mql_recall, current_mqls_per_month, recommended_mqls_per_month,
+               current_lead_threshold, recommended_lead_threshold, target_min_precision,
+               target_monthly_mql_capacity, target_lead_lift, recommendation
+        from marts.threshold_recommendation
+        order by scoring_model != ?, scoring_model
+        """, [ctx.scoring_model])
+    if not rows:
+        return Section("recommendation", "Recommended thresholds", "No model to recommend for.")
+    head = rows[0]
+    targets = (f"MQLs should convert at least {_pct(head['target_min_precision'])}"
+               if head["target_min_precision"] else "no conversion target")
+    if head["target_monthly_mql_capacity"]:
+        targets += f", at most {head['target_monthly_mql_capacity']:,.0f} new MQLs a month"
+    body = "".join(_recommendation_row(r) for r in rows)
+    table = ('<table class="figures"><tr><th>model</th><th>MQL threshold now</th>'
+             "<th>recommended</th><th>MQLs who buy (now / recommended)</th>"
+             "<th>buyers caught (now / recommended)</th><th>new MQLs a month (now / recommended)</th>"
+             "<th>lead threshold (now / recommended)</th><th>why</th></tr>" + body + "</table>")
+    intro = ("The MQL threshold the history recommends for the sales team's targets (" + targets
+             + "; settings target_min_precision, target_monthly_mql_capacity and target_lead_lift in "
+             "scoring_settings): the lowest threshold that meets them, because it misses the fewest "
+             "buyers. Nothing changes by itself: the thresholds move only when someone edits "
+             "lead_threshold and mql_threshold.")
+    return Section("recommendation", "Recommended thresholds", intro, after_html=table)
+
+
+def _comparison_row(r: dict[str, Any]) -> str:
+    shadow = r["shadow_model"]
+    cells = [
+        f"{_e(r['live_model'])} → {_e(shadow)}",
+        _figure("comparison_contacts", r["contacts"], f"{r['contacts']:,}", shadow),
+        f"{r['grade_changes']:,}",
+        f"{r['matrix_changes']:,}",
+        f"{r['sales_ready_changes']:,}",
+        _figure("comparison_stage_changes", r["stage_changes"], f"{r['stage_changes']:,}", shadow),
+        f"{r['score_ups']:,} up / {r['score_downs']:,} down",
+        f"{(r['live_mqls_per_month'] or 0):,.1f} → {(r['shadow_mqls_per_month'] or 0):,.1f}",
+        f"{_auc(r['live_auc'])} → {_auc(r['shadow_auc'])}",
+        f"{_pct(r['live_top_decile_conversion_rate'])} → {_pct(r['shadow_top_decile_conversion_rate'])}",
+    ]
+    return "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
+
+
+def comparison_section(ctx: ReportContext) -> Section:
+    """Live model against its shadow candidate(s): what adopting one would change."""
+    import altair as alt
+
+    rows = ctx.marts.rows(
+        """
+        select live_model, shadow_model, contacts, grade_changes, matrix_changes,
+               sales_ready_changes, stage_changes, score_ups, score_downs, mean_score_change,
+               live_mqls_per_month, shadow_mqls_per_month, live_auc, shadow_auc,
+               live_top_decile_conversion_rate, shadow_top_decile_conversion_rate
+        from marts.scoring_model_comparison
+        order by live_model, shadow_model
+        """)
+    if not rows:
+        return Section("comparison", "Candidate scoring models",
+                       "No shadow model is set up. `leadscore calibrate` proposes one, fitted on your "
+                       "own history, as a shadow model scored beside the live one: it is evaluated "
+                       "here, never synced to the CRM or alerted, until you adopt it.")
+    long = []
+    for r in rows:
+        pair = f"{r['live_model']} vs {r['shadow_model']}"
+        for who, auc in (("live: " + r["live_model"], r["live_auc"]),
+                         ("shadow: " + r["shadow_model"], r["shadow_auc"])):
+            if auc is not None:
+                long.append({"pair": pair, "model": who, "auc": auc})
+    chart = alt.Chart(_data(long)).mark_bar().encode(
+        x=alt.X("auc:Q", title="backtest AUC of the lead score", scale=alt.Scale(domain=[0.5, 1])),
+        y=alt.Y("model:N", title=None, axis=alt.Axis(labelLimit=300)),
+        row=alt.Row("pair:N", title=None),
+        color=alt.Color("model:N", legend=None, scale=alt.Scale(range=[MUTED, ACCENT])),
+        tooltip=[alt.Tooltip("model:N"), alt.Tooltip("auc:Q", format=".3f")],
+    ).properties(width=CHART_WIDTH - 320, height=60)
+    body = "".join(_comparison_row(r) for r in rows)
+    table = ('<table class="figures"><tr><th>live → shadow</th><th>contacts</th>'
+             "<th>grade changes</th><th>matrix changes</th><th>sales-ready changes</th>"
+             "<th>stage changes</th><th>scores</th><th>MQLs a month</th><th>AUC</th>"
+             "<th>top-10% conversion</th></tr>" + body + "</table>")
+    intro = ("A shadow model (is_shadow in seed scoring_models, e.g. the candidate `leadscore calibrate` "
+             "writes) is scored, backtested and evaluated beside the live one in every build, but never "
+             "synced to the CRM, never alerted and never put on the lifecycle. This is what adopting it "
+             "would change today, and how both ranked the buyers of the past year. Adopt it by copying "
+             "its rows over the live model's in the seeds (or flipping is_shadow) and running dbt build.")
+    return Section("comparison", "Candidate scoring models", intro, (chart,), table)
+
+
 SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec(headline_section, "headline", "The headline"),
     SectionSpec(distribution_section, "distribution", "How the lead scores are spread",
@@ -695,6 +810,10 @@ SECTIONS: tuple[SectionSpec, ...] = (
                 ("scoring_rule_audit",)),
     SectionSpec(threshold_section, "thresholds", "Where to set the threshold",
                 ("threshold_tradeoff",)),
+    SectionSpec(recommendation_section, "recommendation", "Recommended thresholds",
+                ("threshold_recommendation",)),
+    SectionSpec(comparison_section, "comparison", "Candidate scoring models",
+                ("scoring_model_comparison",)),
     SectionSpec(funnel_section, "funnel", "The funnel", ("funnel_conversion",)),
 )
 
