@@ -1,11 +1,19 @@
-"""Benchmark: build the dbt project on generated data at several sizes.
+"""Benchmark: build and publish the dbt project on generated data at several sizes.
 
-    .venv/bin/python bench/bench_build.py 10000 100000 1000000 [--keep DIR] [--with-tests]
+    .venv/bin/python bench/bench_build.py 10000 50000 100000 1000000 [--keep DIR]
+        [--exclude-evaluation] [--reference]
 
 For each size: generate (or reuse, with --keep) the demo raw data, load it into a fresh
-DuckDB file, run `dbt seed` + `dbt run` in-process, and report wall time, peak RSS, the
-slowest models (from run_results.json) and the row counts of the main relations. Figures
-are printed, never asserted: speed goals are read, not tested.
+DuckDB file, run `dbt build` in-process (seeds, every model, data tests, unit tests, the
+circuit breaker and the publish step: what a user runs), and report wall time, peak RSS,
+the time of the models, the tests, the evaluation models (tag `evaluation`: the backtest)
+and the publish step (on-run-end), the slowest models, the sizes of the build warehouse and
+of the published copy against the raw tables, and row counts. A build that fails is
+reported with its failures (at 50,000 contacts the score timeline once disagreed with the
+scored mart: the data test runs here). With --reference, ../shared/bench/reference_scoring.py
+(a plain DuckDB script doing the scoring path's essential work) runs on the same warehouse
+right after, and the ratio of `dbt run --select +scored_contacts` to it is printed.
+Figures are printed, never asserted: speed goals are read, not tested.
 """
 
 from __future__ import annotations
@@ -25,8 +33,15 @@ sys.path.insert(0, str(ROOT))
 
 from leadscore.db import connect  # noqa: E402
 from leadscore.dbt_runner import run_dbt  # noqa: E402
+from leadscore.publishing import published_copy_path  # noqa: E402
 
 END_DATE = "2026-11-01"
+REFERENCE = ROOT.parent / "shared" / "bench" / "reference_scoring.py"
+ROW_COUNTS = ("intermediate.int_engagement_events_unioned", "intermediate.int_engagement_daily",
+              "intermediate.int_score_components", "marts.scored_contacts",
+              "intermediate.int_lead_score_timeline", "marts.lifecycle_stage_history",
+              "marts.mql_alerts", "marts.crm_score_sync", "intermediate.int_backtest_rule_matches",
+              "marts.score_backtest")
 
 
 def peak_rss_mb() -> float:
@@ -35,7 +50,38 @@ def peak_rss_mb() -> float:
     return max(own, children) / 1024
 
 
-def bench(size: int, workdir: Path, with_tests: bool) -> dict[str, object]:
+def _timings(target: Path) -> dict[str, object]:
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    manifest = json.loads((target / "manifest.json").read_text())
+    nodes = manifest["nodes"]
+    by_kind = {"model": 0.0, "test": 0.0, "unit_test": 0.0, "seed": 0.0, "evaluation": 0.0,
+               "publish": 0.0}
+    models = []
+    for r in results:
+        uid, secs = r["unique_id"], float(r["execution_time"])
+        kind = uid.split(".")[0]
+        if kind == "operation" and "on-run-end" in uid:
+            by_kind["publish"] += secs
+        elif kind in by_kind:
+            by_kind[kind] += secs
+        if kind == "model":
+            models.append((uid.split(".")[-1], secs))
+            if "evaluation" in nodes.get(uid, {}).get("tags", []):
+                by_kind["evaluation"] += secs
+    return {"by_kind": by_kind, "slowest": sorted(models, key=lambda x: -x[1])[:8]}
+
+
+def _reference(warehouse: Path, workdir: Path) -> float | None:
+    if not REFERENCE.exists():
+        return None
+    t = time.perf_counter()
+    subprocess.run([sys.executable, str(REFERENCE), str(warehouse), str(ROOT / "seeds"), END_DATE, "2",
+                    str(workdir / "reference.duckdb")], check=True, cwd=ROOT, capture_output=True)
+    (workdir / "reference.duckdb").unlink(missing_ok=True)
+    return time.perf_counter() - t
+
+
+def bench(size: int, workdir: Path, exclude_evaluation: bool, reference: bool) -> dict[str, object]:
     raw = workdir / f"raw_{size}"
     if not (raw / "raw_crm" / "contacts.parquet").exists():
         t = time.perf_counter()
@@ -43,63 +89,81 @@ def bench(size: int, workdir: Path, with_tests: bool) -> dict[str, object]:
                         "--end-date", END_DATE, "--out", str(raw)], check=True, cwd=ROOT)
         print(f"  generated {size:,} contacts in {time.perf_counter() - t:.1f} s", flush=True)
     warehouse = workdir / f"bench_{size}.duckdb"
+    published = published_copy_path(warehouse)
     warehouse.unlink(missing_ok=True)
+    published.unlink(missing_ok=True)
     t = time.perf_counter()
     subprocess.run([sys.executable, "-m", "leadscore.cli", "load", "--data-dir", str(raw),
                     "--duckdb", str(warehouse)], check=True, cwd=ROOT)
     load_s = time.perf_counter() - t
+    raw_mb = warehouse.stat().st_size / 2**20  # the file holds only the raw tables now
     target = workdir / f"target_{size}"
     t = time.perf_counter()
-    seed = run_dbt("seed", warehouse, target_path=target)
-    run = run_dbt("run", warehouse, dbt_vars={"as_of": END_DATE}, target_path=target)
+    build = run_dbt("build", warehouse, dbt_vars={"as_of": END_DATE}, target_path=target,
+                    exclude=["tag:evaluation"] if exclude_evaluation else ())
     build_s = time.perf_counter() - t
-    if not (seed.success and run.success):
-        raise SystemExit(f"dbt failed at {size}: {seed.failures() or run.failures()}")
-    timings = json.loads((target / "run_results.json").read_text())["results"]
-    slowest = sorted(((r["unique_id"].split(".")[-1], r["execution_time"]) for r in timings),
-                     key=lambda x: -x[1])[:6]
-    test_s = None
-    if with_tests:
-        t = time.perf_counter()
-        res = run_dbt("test", warehouse, dbt_vars={"as_of": END_DATE}, target_path=target)
-        test_s = time.perf_counter() - t
-        if not res.success:
-            print(f"  dbt test failures: {res.failures()}")
+    failures = build.failures()
+    out: dict[str, object] = {
+        "contacts": size, "load_s": load_s, "build_s": build_s, "failures": failures,
+        "peak_rss_mb": peak_rss_mb(), "warehouse_mb": warehouse.stat().st_size / 2**20,
+        "published_mb": published.stat().st_size / 2**20 if published.exists() else None,
+        "raw_mb": raw_mb, **_timings(target)}
     con = connect(warehouse, read_only=True)
-    counts = {
-        name: con.execute(f"select count(*) from {name}").fetchone()[0]
-        for name in ("intermediate.int_engagement_events_unioned", "intermediate.int_score_components",
-                     "marts.scored_contacts", "intermediate.int_quarantined_rows",
-                     "intermediate.int_lead_score_timeline", "marts.lifecycle_stage_history",
-                     "marts.mql_alerts", "marts.account_scores", "marts.crm_score_sync")
-    }
-    con.close()
-    return {"contacts": size, "load_s": load_s, "seed_run_s": build_s, "test_s": test_s,
-            "peak_rss_mb": peak_rss_mb(), "warehouse_mb": warehouse.stat().st_size / 2**20,
-            "slowest": slowest, "rows": counts}
+    try:
+        out["rows"] = {name: con.execute(f"select count(*) from {name}").fetchone()[0] for name in ROW_COUNTS
+                       if con.execute("select count(*) from information_schema.tables where table_schema || '.'"
+                                      " || table_name = ?", [name]).fetchone()[0]}
+    finally:
+        con.close()
+    if reference:
+        t = time.perf_counter()
+        scoring = run_dbt("run", warehouse, select=["+scored_contacts"], dbt_vars={"as_of": END_DATE},
+                          target_path=workdir / f"target_scoring_{size}")
+        out["scoring_path_s"] = time.perf_counter() - t if scoring.success else None
+        out["reference_s"] = _reference(warehouse, workdir)
+    return out
+
+
+def report(r: dict[str, object]) -> None:
+    k = r["by_kind"]
+    print(f"  load {r['load_s']:.1f} s | dbt build {r['build_s']:.1f} s (models {k['model']:.1f} s, of which"
+          f" evaluation {k['evaluation']:.1f} s; tests {k['test']:.1f} s; unit tests {k['unit_test']:.1f} s;"
+          f" publish {k['publish']:.1f} s) | peak RSS {r['peak_rss_mb']:.0f} MB")
+    published = f"{r['published_mb']:.0f} MB" if r["published_mb"] is not None else "not published"
+    print(f"  raw tables {r['raw_mb']:.0f} MB | build warehouse {r['warehouse_mb']:.0f} MB"
+          f" ({r['warehouse_mb'] / max(r['raw_mb'], 1):.1f}x raw) | published copy {published}")
+    print("  slowest models: " + ", ".join(f"{n} {s:.1f}s" for n, s in r["slowest"]))
+    print("  rows: " + ", ".join(f"{n.split('.')[-1]} {v:,}" for n, v in r["rows"].items()))
+    if r["failures"]:
+        print(f"  FAILED: {r['failures']}")
+    if "reference_s" in r and r.get("reference_s") and r.get("scoring_path_s"):
+        print(f"  scoring path (dbt run +scored_contacts) {r['scoring_path_s']:.1f} s vs reference script"
+              f" {r['reference_s']:.1f} s: ratio {r['scoring_path_s'] / r['reference_s']:.2f}")
+    sys.stdout.flush()
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("sizes", nargs="*", type=int, default=[10_000, 100_000])
+    parser.add_argument("sizes", nargs="*", type=int, default=[10_000, 50_000, 100_000])
     parser.add_argument("--keep", type=Path, help="reuse/keep generated data and warehouses here")
-    parser.add_argument("--with-tests", action="store_true", help="also time `dbt test`")
+    parser.add_argument("--exclude-evaluation", action="store_true",
+                        help="build with --exclude tag:evaluation (the hourly build)")
+    parser.add_argument("--reference", action="store_true",
+                        help="also time the scoring path against ../shared/bench/reference_scoring.py")
     args = parser.parse_args()
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="leadscore_bench_"))
     workdir.mkdir(parents=True, exist_ok=True)
+    failed = False
     try:
         for size in args.sizes:
             print(f"== {size:,} contacts", flush=True)
-            r = bench(size, workdir, args.with_tests)
-            print(f"  load {r['load_s']:.1f} s | dbt seed+run {r['seed_run_s']:.1f} s"
-                  + (f" | dbt test {r['test_s']:.1f} s" if r["test_s"] is not None else "")
-                  + f" | peak RSS {r['peak_rss_mb']:.0f} MB | warehouse {r['warehouse_mb']:.0f} MB")
-            print("  slowest models: " + ", ".join(f"{n} {s:.1f}s" for n, s in r["slowest"]))
-            print("  rows: " + ", ".join(f"{k.split('.')[-1]} {v:,}" for k, v in r["rows"].items()), flush=True)
+            r = bench(size, workdir, args.exclude_evaluation, args.reference)
+            report(r)
+            failed = failed or bool(r["failures"])
     finally:
         if args.keep is None:
             shutil.rmtree(workdir, ignore_errors=True)
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -23,24 +23,8 @@ rule_rows as (
 
 final as (
 
-    select
-        models.scoring_model,
-        rule_rows.reason_code,
-        rule_rows.priority,
-        rule_rows.is_enabled,
-        rule_rows.scoring_model != models.scoring_model as is_inherited
-    from models
-    inner join rule_rows
-        on rule_rows.scoring_model in (models.scoring_model, 'default')
-    where
-        rule_rows.scoring_model = models.scoring_model
-        or not exists (
-            select 1
-            from rule_rows as own_rows
-            where
-                own_rows.scoring_model = models.scoring_model
-                and own_rows.reason_code = rule_rows.reason_code
-        )
+    {{ rows_for_each_model(
+        'models', 'rule_rows', 'reason_code', ['reason_code', 'priority', 'is_enabled']) }}
 
 )
 

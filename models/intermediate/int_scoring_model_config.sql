@@ -68,44 +68,13 @@ settings as (
 
 caps_effective as (
 
-    select
-        models.scoring_model,
-        caps.category,
-        caps.min_points,
-        caps.max_points
-    from models
-    inner join caps
-        on caps.scoring_model in (models.scoring_model, 'default')
-    where
-        caps.scoring_model = models.scoring_model
-        or not exists (
-            select 1
-            from caps as own_caps
-            where
-                own_caps.scoring_model = models.scoring_model
-                and own_caps.category = caps.category
-        )
+    {{ rows_for_each_model('models', 'caps', 'category', ['category', 'min_points', 'max_points']) }}
 
 ),
 
 settings_effective as (
 
-    select
-        models.scoring_model,
-        settings.setting,
-        settings.value
-    from models
-    inner join settings
-        on settings.scoring_model in (models.scoring_model, 'default')
-    where
-        settings.scoring_model = models.scoring_model
-        or not exists (
-            select 1
-            from settings as own_settings
-            where
-                own_settings.scoring_model = models.scoring_model
-                and own_settings.setting = settings.setting
-        )
+    {{ rows_for_each_model('models', 'settings', 'setting', ['setting', 'value']) }}
 
 ),
 
