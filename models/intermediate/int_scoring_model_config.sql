@@ -68,7 +68,8 @@ settings as (
 
 caps_effective as (
 
-    {{ rows_for_each_model('models', 'caps', 'category', ['category', 'min_points', 'max_points']) }}
+    {{ rows_for_each_model(
+        'models', 'caps', 'category', ['category', 'min_points', 'max_points']) }}
 
 ),
 
