@@ -37,6 +37,8 @@ from typing import Any
 
 import duckdb
 
+from leadscore import db
+
 log = logging.getLogger(__name__)
 
 SCHEMA = "marts"
@@ -973,7 +975,7 @@ def build_report(duckdb_path: Path, out: Path, scoring_model: str = "default") -
         raise ReportError(f"warehouse {duckdb_path} does not exist: run `make demo` "
                           "(or `dbt build`) first")
     try:
-        con = duckdb.connect(str(duckdb_path), read_only=True)
+        con = db.connect(duckdb_path, read_only=True)
     except duckdb.Error as exc:
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         raise ReportError(f"cannot open {duckdb_path}: {first}") from exc

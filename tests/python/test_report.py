@@ -23,10 +23,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import duckdb
+
 import pytest
 
 from leadscore import report
+from leadscore.db import connect
 from leadscore.dbt_runner import PROJECT_DIR
 
 CHROMIUM = Path(os.environ.get("LEADSCORE_CHROMIUM", "/usr/bin/chromium"))
@@ -40,7 +41,7 @@ RENDER_TIMEOUT_MS = 60_000
 
 
 def query(path: Path, sql: str, params: list[Any] | None = None) -> list[tuple]:
-    con = duckdb.connect(str(path), read_only=True)
+    con = connect(path, read_only=True)
     try:
         con.execute("SET TimeZone = 'UTC'")
         return con.execute(sql, params or []).fetchall()
@@ -219,6 +220,8 @@ def test_the_headline_figures_equal_the_marts(browser: Any, report_file: Path,
         select build_id, strftime(max(as_of), '%Y-%m-%d') from marts.publish_log
         where is_live group by build_id""")
     assert evaluation and set(contradicting) == set(evaluation)
+    recommended = dict(query(warehouse, "select scoring_model, recommended_mql_threshold"
+                                        " from marts.threshold_recommendation"))
 
     seen: dict[tuple[str, str | None], int] = {}
     for f in figures:
@@ -231,6 +234,11 @@ def test_the_headline_figures_equal_the_marts(browser: Any, report_file: Path,
         elif name == "contradicting_rules":
             assert int(f["value"]) == contradicting[model]
             assert text.split()[0] == str(contradicting[model])
+        elif name == "recommended_mql_threshold":
+            expected_threshold = recommended[model]
+            assert f["value"] == ("" if expected_threshold is None else str(expected_threshold)), f
+            assert text == ("none meets the targets" if expected_threshold is None
+                            else f"{expected_threshold:g}"), f
         else:
             auc, base_rate, top_rate, lift = evaluation[model]
             expected = {"auc": auc, "base_rate": base_rate,
@@ -273,7 +281,7 @@ def test_without_the_evaluation_marts_the_page_says_so(warehouse: Path, tmp_path
     """Built with --exclude tag:evaluation and never published: no evaluation marts."""
     path = tmp_path / "no_evaluation.duckdb"
     shutil.copyfile(warehouse, path)
-    con = duckdb.connect(str(path))
+    con = connect(path)
     try:
         for table in report.EVALUATION_MARTS:
             con.execute(f"drop table marts.{table}")
@@ -306,7 +314,7 @@ def test_a_missing_file_or_one_without_marts_is_one_line_and_exit_2(tmp_path: Pa
         " (or `dbt build`) first"]
 
     empty = tmp_path / "empty.duckdb"
-    duckdb.connect(str(empty)).close()
+    connect(empty).close()
     no_marts = run_cli("--duckdb", str(empty), "--out", str(tmp_path / "b.html"))
     assert no_marts.returncode == 2
     assert len(no_marts.stderr.strip().splitlines()) == 1

@@ -230,7 +230,7 @@ def test_built_warehouse_summary(built_warehouse: Path) -> None:
                   "Funnel (default model): contacts per current lifecycle",
                   "MQL conversion, all ", "MQL alerts (default model): ", "Top 10 contacts"):
         assert section(text, title), title
-    con = duckdb.connect(str(built_warehouse), read_only=True)
+    con = connect(built_warehouse, read_only=True)
     try:
         headline = con.execute(
             "select scoring_model, auc, top_decile_lift, base_rate from marts.score_evaluation"
