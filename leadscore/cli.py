@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from leadscore import calibrate
 from leadscore import generate as gen
 from leadscore import load as loader
 from leadscore import summary
@@ -112,6 +113,8 @@ SUBCOMMANDS: list[Subcommand] = [
                add_load_arguments, run_load),
     Subcommand("summary", "print a short human summary of the scored warehouse",
                summary.add_arguments, summary.run),
+    Subcommand("calibrate", "propose new weights for a scoring model from its backtest",
+               calibrate.add_arguments, calibrate.run),
 ]
 
 
