@@ -528,10 +528,17 @@ class Candidate:
     caps_changed: bool = False
     features: list[Feature] = field(default_factory=list)
 
+    silent: frozenset[str] = frozenset()  # kept rules that fire for no fitted contact
+
     @property
     def scoring_rules(self) -> list[CandidateRule]:
         """The rules that give points (what a sales manager reads)."""
         return [r for r in self.rules if r.points != 0 and r.origin != "dropped"]
+
+    @property
+    def counted_rules(self) -> list[CandidateRule]:
+        """The scoring rules --max-rules bounds: all but kept rules that fire for nobody."""
+        return [r for r in self.scoring_rules if r.rule_id not in self.silent]
 
 
 def fit_weights(x, y: np.ndarray, c: float) -> np.ndarray:
@@ -793,6 +800,7 @@ class Population:
     features: list[Feature]
     x: object
     target_share: float
+    silent: frozenset[str] = frozenset()
 
 
 def population(bt: Backtest, snapshots: Sequence[int], kept: Sequence[str],
@@ -811,7 +819,8 @@ def candidate_at(bt: Backtest, pop: Population, c: float, kept: Sequence[str],
     used, w = fit_signed(bt, pop.features, pop.x, pop.y, c)
     scale = choose_scale(pop.x @ w, pop.target_share, bt.settings.mql_threshold)
     cand = to_candidate(bt, used, w, scale, kept, reasons_off, c)
-    log.debug("C=%.4g: %d rules", c, len(cand.scoring_rules))
+    cand.silent = pop.silent
+    log.debug("C=%.4g: %d rules", c, len(cand.counted_rules))
     return cand
 
 
@@ -823,7 +832,7 @@ def penalty_path(bt: Backtest, pop: Population, max_rules: int, kept: Sequence[s
     low = high = None
     for c in PENALTY_GRID:
         cand = candidate_at(bt, pop, c, kept, reasons_off)
-        if len(cand.scoring_rules) > max_rules:
+        if len(cand.counted_rules) > max_rules:
             high = c
             break
         path.append(cand)
@@ -831,7 +840,7 @@ def penalty_path(bt: Backtest, pop: Population, max_rules: int, kept: Sequence[s
     for _ in range(BISECTION_STEPS if high is not None and low is not None else 0):
         c = math.sqrt(low * high)
         cand = candidate_at(bt, pop, c, kept, reasons_off)
-        if len(cand.scoring_rules) > max_rules:
+        if len(cand.counted_rules) > max_rules:
             high = c
         else:
             path.append(cand)
@@ -846,12 +855,15 @@ def calibrate(bt: Backtest, split: Split, max_rules: int) -> Candidate:
     reasons_off = contradicted_disqualifications(bt)
     fitted_rows = split.train & ~disqualified(bt, reasons_off)
     kept = sorted(set(thin_rules(bt)) | set(sparse_in_training(bt, fitted_rows)))
-    kept_scoring = [r for r in kept if bt.rules[r].points]
+    silent = frozenset(r for r in kept if evidence(
+        bt, _live_as_candidate(bt, bt.rules[r], "kept"), fitted_rows).contacts_with == 0)
+    kept_scoring = [r for r in kept if bt.rules[r].points and r not in silent]
     if len(kept_scoring) >= max_rules:
         raise CalibrationError(
             f"--max-rules {max_rules} leaves no room: {len(kept_scoring)} rules keep their points"
             " for lack of evidence")
     pop = population(bt, split.train_snapshots, kept, reasons_off)
+    pop.silent = silent
     conversions = int(pop.y.sum())
     if conversions < MIN_TRAIN_CONVERSIONS or len(pop.y) - conversions < MIN_TRAIN_CONVERSIONS:
         raise CalibrationError(

@@ -419,7 +419,9 @@ def markdown(result: Result, files: list[str], upgraded: list[str]) -> str:
         f"- **Checked** on the {len(split.test_snapshots)} newer complete snapshots"
         f" {_span(bt, split.test_snapshots)}: {result.current.contacts:,} contact-snapshots,"
         f" {test_conv:,} converted. The candidate never saw them.",
-        f"- {len(cand.scoring_rules)} rules score in the candidate (at most --max-rules);"
+        f"- {len(cand.counted_rules)} rules score in the candidate (at most --max-rules"
+        + (f"; {len(cand.silent)} kept rules that fire for nobody not counted" if cand.silent else "")
+        + ");"
         f" points per unit of log-odds {cand.scale:.1f}, chosen so that as many of the fitted"
         " contact-snapshots reach the MQL threshold as with the live weights.",
     ]
@@ -526,10 +528,11 @@ def terminal_summary(result: Result, written: list[Path]) -> str:
         f"  AUC {_num(cur.auc)} -> {_num(new.auc)}; top-decile conversion"
         f" {_pct(cur.top_decile_rate)} -> {_pct(new.top_decile_rate)};"
         f" at or above MQL {_pct(cur.at_mql[0] / cur.contacts)} -> {_pct(new.at_mql[0] / new.contacts)}",
-        f"  {len(cand.scoring_rules)} rules; kept for lack of evidence: {len(cand.kept)};"
+        f"  {len(cand.counted_rules)} rules; kept for lack of evidence: {len(cand.kept)};"
         f" disqualifications off: {', '.join(cand.reasons_off) or 'none'}",
         "  " + verdict(result),
         "  strongest: " + "; ".join(f"{r.reason_text} ({_cell(float(r.points))})" for r in top),
+        "  seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in result.seconds.items()),
         f"  wrote {', '.join(str(p) for p in written)}",
     ]
     return "\n".join(lines)
