@@ -14,11 +14,12 @@ most weights to exactly zero, so the strength that keeps at most --max-rules rul
 found by walking the regularization path; the weights are then scaled to the 100-point
 system and rounded to integers, and values of one attribute that round to the same
 points become one `in` rule. optbinning's Scorecard (BinningProcess + LogisticRegression
-with points scaling) was measured against it on the same split: on the 5,000-contact
-demo it reached a lower holdout AUC at the same rule budget, because every selected
-variable brings one rule per bin (a points table of 25 rules holds only 6-8 variables),
-it took several times longer (a constraint-programming solver per variable) and it brings
-22 packages (ortools, cvxpy, matplotlib) for what liblinear does in scikit-learn alone.
+with points scaling) was measured against it on the same split and features
+(bench/compare_calibration_methods.py): on the 5,000-contact demo, at most 25 rules, holdout
+AUC 0.921 against 0.866 (live weights 0.915), 4 s against 28 s. Every selected variable of
+a scorecard brings one rule per bin, so 25 rules hold only 8-9 variables; its binning
+solves a constraint program per variable; and it brings 22 packages (ortools, cvxpy,
+matplotlib) for what liblinear does in scikit-learn alone.
 """
 
 from __future__ import annotations
