@@ -362,27 +362,25 @@ def _like_regex(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(parts), re.DOTALL)
 
 
-def thin_rules(bt: Backtest) -> list[str]:
-    """Rules the audit has too little evidence for (fewer than audit_min_contacts
-    contact-snapshots with or without them): they keep their current points."""
-    n = bt.settings.audit_min_contacts
-    return sorted(
-        rule_id for (kind, rule_id), row in bt.audit.items()
-        if kind in ("fit", "engagement") and rule_id in bt.rules
-        and (row.contacts_with < n or row.contacts_without < n))
-
-
-def sparse_in_training(bt: Backtest, rows: np.ndarray) -> list[str]:
-    """Live rules that fire for fewer than audit_min_contacts of the fitted contact-snapshots
-    (or for all but that few): the fit cannot weigh them, so they keep their points too."""
+def kept_rules(bt: Backtest, rows: np.ndarray) -> dict[str, tuple[str, int]]:
+    """Rules with too little evidence, which keep their current points: those the audit has
+    fewer than audit_min_contacts contact-snapshots with or without (scoring_rule_audit's
+    own words say so), and those that fire for fewer than that many of the fitted
+    contact-snapshots `rows` (or for all but that few: the fit cannot weigh them). Returns
+    rule_id -> (why, how many fitted contact-snapshots it fires for)."""
     n = bt.settings.audit_min_contacts
     total = int(rows.sum())
-    out = []
+    out = {}
     for live in bt.rules.values():
         fired = evidence(bt, _live_as_candidate(bt, live, "kept"), rows).contacts_with
-        if fired < n or total - fired < n:
-            out.append(live.rule_id)
-    return sorted(out)
+        audit = bt.audit.get((live.category, live.rule_id))
+        if audit is not None and (audit.contacts_with < n or audit.contacts_without < n):
+            out[live.rule_id] = (audit.verdict_detail, fired)
+        elif fired < n or total - fired < n:
+            few = f"only {fired:,}" if fired < n else f"all but {total - fired:,}"
+            out[live.rule_id] = (f"fires for {few} of the {total:,} fitted contact-snapshots"
+                                 f" (at least {n} needed either way)", fired)
+    return out
 
 
 def contradicted_disqualifications(bt: Backtest) -> list[str]:
@@ -421,7 +419,7 @@ def fit_features(bt: Backtest, rows: np.ndarray, kept: Sequence[str]) -> list[Fe
     rows (and missing from as many), except the attribute's most common value: that one,
     the rare values and a missing value are the reference (0 points), so that the typical
     contact is not moved by an attribute at all. Values a kept (thin-evidence) rule matches
-    are left to that rule."""
+    are left to that rule; a value with a `|` in it cannot be written in an `in` rule."""
     n_min = bt.settings.audit_min_contacts
     kept_fit = [bt.rules[r] for r in kept if bt.rules[r].category == "fit"]
     out = []
@@ -430,7 +428,7 @@ def fit_features(bt: Backtest, rows: np.ndarray, kept: Sequence[str]) -> list[Fe
         counts = np.bincount(codes[codes >= 0], minlength=len(bt.fit_values[a]))
         mode = int(counts.argmax()) if counts.any() else -1
         for v, value in enumerate(bt.fit_values[a]):
-            if v == mode or counts[v] < n_min or len(codes) - counts[v] < n_min:
+            if v == mode or counts[v] < n_min or len(codes) - counts[v] < n_min or "|" in value:
                 continue
             if any(r.signal == attribute and like_matches(r.match_value, value) for r in kept_fit):
                 continue
@@ -530,6 +528,8 @@ class Candidate:
     features: list[Feature] = field(default_factory=list)
 
     silent: frozenset[str] = frozenset()  # kept rules that fire for no fitted contact
+    kept_reasons: dict[str, str] = field(default_factory=dict)  # why each kept rule is kept
+    weights: np.ndarray | None = None  # the fitted weights (log-odds) of `features`
 
     @property
     def scoring_rules(self) -> list[CandidateRule]:
@@ -549,21 +549,24 @@ def fit_weights(x, y: np.ndarray, c: float) -> np.ndarray:
     from sklearn.linear_model import LogisticRegression
 
     lasso = LogisticRegression(l1_ratio=1.0, solver="liblinear", C=c, intercept_scaling=100.0,
-                               max_iter=1000, tol=1e-5).fit(x, y)
+                               max_iter=1000, tol=1e-5, random_state=0).fit(x, y)
     return lasso.coef_[0].copy()
 
 
 def fit_signed(bt: Backtest, features: list[Feature], x, y: np.ndarray, c: float
                ) -> tuple[list[Feature], np.ndarray]:
-    """Fit; a decaying rule may only earn points (the seeds forbid a decaying penalty), so a
-    negative weight on a decaying count is dropped and the rest refitted."""
+    """Fit, with two signs fixed: a decaying rule may only earn points (the seeds forbid a
+    decaying penalty), and "none at all" may only cost points (a bonus for never doing
+    something would rank a contact who did it a little below one who never did). A weight
+    of the wrong sign is dropped and the rest refitted."""
     keep = np.ones(len(features), dtype=bool)
     while True:
         w = np.zeros(len(features))
         if keep.any():
             w[keep] = fit_weights(x[:, np.flatnonzero(keep)], y, c)
-        wrong = [i for i, f in enumerate(features) if keep[i] and w[i] < 0 and f.kind == "count"
-                 and bt.rules[bt.eng_rules[f.index]].half_life_days]
+        wrong = [i for i, f in enumerate(features) if keep[i] and (
+            (w[i] < 0 and f.kind == "count" and bt.rules[bt.eng_rules[f.index]].half_life_days)
+            or (w[i] > 0 and f.kind == "none"))]
         if not wrong:
             return features, w
         keep[wrong] = False
@@ -600,12 +603,14 @@ def _join_words(words: Sequence[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
 
 
-def fit_reason(bt: Backtest, attribute: str, values: Sequence[str]) -> str:
+def fit_reason(bt: Backtest, attribute: str, values: Sequence[str], points: int) -> str:
     """How a group of attribute values reads to a sales rep: the live rule's own words for
-    a single value it matches exactly, else "<Attribute>: a, b or c"."""
+    a single value it matches exactly with points of the same sign ("served market" must not
+    explain a penalty), else "<Attribute>: a, b or c"."""
     if len(values) == 1:
         for rule in bt.rules.values():
-            if rule.category == "fit" and rule.signal == attribute and rule.match_value == values[0]:
+            if (rule.category == "fit" and rule.signal == attribute
+                    and rule.match_value == values[0] and rule.points * points > 0):
                 return rule.reason_text
     words = _join_words([_value_words(attribute, v) for v in values])
     suffix = " employees" if attribute == "company_size_band" and "unknown" not in values else ""
@@ -641,11 +646,9 @@ def to_candidate(bt: Backtest, features: Sequence[Feature], w: np.ndarray, scale
         attribute = bt.attributes[a]
         for rank, (points, codes) in enumerate(sorted(groups.items(), key=lambda g: -g[0]), 1):
             values = [bt.fit_values[a][v] for v in sorted(codes)]
-            match_type, match_value = ("in", "|".join(values)) if all("|" not in v for v in values) \
-                else ("equals", values[0])
             rules.append(CandidateRule(
-                f"cal_{attribute}_{rank}", "fit", attribute, match_type, match_value, points,
-                abs(points), None, None, None, fit_reason(bt, attribute, values), "fitted", "fit",
+                f"cal_{attribute}_{rank}", "fit", attribute, "in", "|".join(values), points,
+                abs(points), None, None, None, fit_reason(bt, attribute, values, points), "fitted", "fit",
                 attribute=a, values=tuple(sorted(codes))))
     refitted: set[str] = set()
     for f, weight in zip(features, w):
@@ -787,6 +790,8 @@ def top_decile_rate(score: np.ndarray, converted: np.ndarray, tie: np.ndarray,
 
 
 PENALTY_GRID = tuple(float(c) for c in np.logspace(-3, 1, 9))
+# Halvings (in log scale) of the interval the final scale is searched in (rescale).
+RESCALE_STEPS = 10
 # Halvings (in log scale) of the step between the last grid strength within --max-rules and
 # the first beyond it.
 BISECTION_STEPS = 6
@@ -820,6 +825,7 @@ def candidate_at(bt: Backtest, pop: Population, c: float, kept: Sequence[str],
     used, w = fit_signed(bt, pop.features, pop.x, pop.y, c)
     scale = choose_scale(pop.x @ w, pop.target_share, bt.settings.mql_threshold)
     cand = to_candidate(bt, used, w, scale, kept, reasons_off, c)
+    cand.weights = w
     cand.silent = pop.silent
     log.debug("C=%.4g: %d rules", c, len(cand.counted_rules))
     return cand
@@ -855,9 +861,9 @@ def calibrate(bt: Backtest, split: Split, max_rules: int) -> Candidate:
     rule budget is the regularization (docs/calibration.md: what was measured)."""
     reasons_off = contradicted_disqualifications(bt)
     fitted_rows = split.train & ~disqualified(bt, reasons_off)
-    kept = sorted(set(thin_rules(bt)) | set(sparse_in_training(bt, fitted_rows)))
-    silent = frozenset(r for r in kept if evidence(
-        bt, _live_as_candidate(bt, bt.rules[r], "kept"), fitted_rows).contacts_with == 0)
+    why_kept = kept_rules(bt, fitted_rows)
+    kept = sorted(why_kept)
+    silent = frozenset(r for r, (_, fired) in why_kept.items() if fired == 0)
     kept_scoring = [r for r in kept if bt.rules[r].points and r not in silent]
     if len(kept_scoring) >= max_rules:
         raise CalibrationError(
@@ -876,7 +882,45 @@ def calibrate(bt: Backtest, split: Split, max_rules: int) -> Candidate:
         raise CalibrationError(
             f"no points table with at most {max_rules} rules: even the strongest penalty keeps"
             " more (raise --max-rules)")
-    return propose_caps(bt, max(path, key=lambda cand: cand.penalty_c), pop.rows)
+    best = rescale(bt, pop, max(path, key=lambda cand: cand.penalty_c), max_rules)
+    best.kept_reasons = {r: why for r, (why, _) in why_kept.items()}
+    return best
+
+
+def rescale(bt: Backtest, pop: Population, cand: Candidate, max_rules: int) -> Candidate:
+    """choose_scale matched the MQL volume on the weights as fitted; the candidate as it
+    will score is rounded and capped. Find (RESCALE_STEPS halvings in log scale, within
+    [1/2, 4] times) the smallest scale at which as many fitted contact-snapshots reach the
+    MQL threshold with the rounded, capped candidate (its own caps proposed) as with the
+    live weights, among the scales that keep it within max_rules."""
+    target = min(max(pop.target_share, 0.005), 0.20)
+    idx = np.flatnonzero(pop.rows)
+
+    def at(scale: float) -> tuple[Candidate, float]:
+        trial = to_candidate(bt, cand.features, cand.weights, scale, cand.kept, cand.reasons_off,
+                             cand.penalty_c)
+        trial.weights, trial.silent = cand.weights, cand.silent
+        trial = propose_caps(bt, trial, pop.rows)
+        lead = score_candidate(bt, trial, idx).lead_score
+        return trial, float((lead >= bt.settings.mql_threshold).mean())
+
+    best, share = at(cand.scale)
+    if share >= target:
+        low, high = cand.scale / 2, cand.scale
+    else:
+        low, high = cand.scale, cand.scale * 4
+    for _ in range(RESCALE_STEPS):
+        mid = math.sqrt(low * high)
+        trial, trial_share = at(mid)
+        if len(trial.counted_rules) > max_rules:
+            high = mid
+            continue
+        if trial_share >= target:
+            best, high = trial, mid
+        else:
+            low = mid
+    log.debug("scale %.2f -> %.2f", cand.scale, best.scale)
+    return best
 
 
 def propose_caps(bt: Backtest, cand: Candidate, rows: np.ndarray) -> Candidate:

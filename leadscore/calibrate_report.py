@@ -456,11 +456,12 @@ def markdown(result: Result, files: list[str], upgraded: list[str]) -> str:
     kept = [r for r in cand.rules if r.origin == "kept"]
     if kept:
         parts.append(f"Fewer than {audit_n} contact-snapshots with (or without) these rules"
-                     " (scoring_rule_audit, audit_min_contacts): they keep their current points.")
+                     " (audit_min_contacts), in scoring_rule_audit or in the fitted snapshots:"
+                     " they keep their current points.")
         parts.append("")
-        parts.append(_md_table(["rule", "reason", "points", "audit says"], [
+        parts.append(_md_table(["rule", "reason", "points", "why"], [
             [f"`{r.rule_id}`", r.reason_text, _points_text(r),
-             bt.audit[(r.category, r.rule_id)].verdict_detail] for r in kept]))
+             cand.kept_reasons.get(r.rule_id, "")] for r in kept]))
     else:
         parts.append("None: every rule had enough evidence.")
     parts += ["", "## Disqualifications proposed off", ""]

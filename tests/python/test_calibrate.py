@@ -166,6 +166,29 @@ def test_the_seed_files_add_only_the_candidate(demo_output: tuple, seed: str) ->
         assert candidate[0]["is_shadow"] == "true" and candidate[0]["shadow_of"] == "default"
 
 
+def test_seeds_in_the_new_grammar_are_kept_byte_for_byte(demo_output: tuple, tmp_path: Path) -> None:
+    """Seeds that already have the candidate's grammar (and an earlier candidate): the files
+    are their text byte for byte, the earlier candidate's rows replaced by the new ones; so
+    calibrating again over the files it wrote gives the same files."""
+    out, _, result = demo_output
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    for written in out.glob("*.csv"):
+        shutil.copy(written, seeds / written.name)
+    again = tmp_path / "again"
+    paths = report.write_outputs(result, again, seeds)
+    for path in paths:
+        if path.suffix == ".csv":
+            assert path.read_bytes() == (seeds / path.name).read_bytes(), path.name
+    # an earlier candidate with other rows is replaced, the project's rows stay
+    rules = (seeds / "scoring_rules.csv").read_text(encoding="utf-8")
+    (seeds / "scoring_rules.csv").write_text(
+        rules + "default_candidate,old_rule,fit,seniority,in,vp,99,99,,,,An old candidate row\n",
+        encoding="utf-8")
+    report.write_outputs(result, again, seeds)
+    assert (again / "scoring_rules.csv").read_text(encoding="utf-8") == rules
+
+
 def test_every_rule_is_readable(demo_output: tuple) -> None:
     out = demo_output[0]
     rules = [r for r in _rows(out / "scoring_rules.csv") if r["scoring_model"] == "default_candidate"]
