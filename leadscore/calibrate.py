@@ -372,7 +372,7 @@ def kept_rules(bt: Backtest, rows: np.ndarray) -> dict[str, tuple[str, int]]:
     total = int(rows.sum())
     out = {}
     for live in bt.rules.values():
-        fired = evidence(bt, _live_as_candidate(bt, live, "kept"), rows).contacts_with
+        fired = evidence(bt, live_as_candidate(bt, live, "kept"), rows).contacts_with
         audit = bt.audit.get((live.category, live.rule_id))
         if audit is not None and (audit.contacts_with < n or audit.contacts_without < n):
             out[live.rule_id] = (audit.verdict_detail, fired)
@@ -672,18 +672,18 @@ def to_candidate(bt: Backtest, features: Sequence[Feature], w: np.ndarray, scale
                 "band", eng_rule=f.index, live_rule_id=live.rule_id))
     for rule_id in kept:
         live = bt.rules[rule_id]
-        rules.append(_live_as_candidate(bt, live, "kept"))
+        rules.append(live_as_candidate(bt, live, "kept"))
     for live in bt.rules.values():
         if live.rule_id in kept or live.rule_id in refitted or not (live.points or live.max_points):
             continue
-        dropped = _live_as_candidate(bt, live, "dropped")
+        dropped = live_as_candidate(bt, live, "dropped")
         dropped.points, dropped.max_points = 0, 0
         rules.append(dropped)
     return Candidate(bt.model, rules, sorted(reasons_off), sorted(kept), scale, c,
                      bt.settings.fit_max, bt.settings.engagement_max, features=list(features))
 
 
-def _live_as_candidate(bt: Backtest, live: LiveRule, origin: str) -> CandidateRule:
+def live_as_candidate(bt: Backtest, live: LiveRule, origin: str) -> CandidateRule:
     """A live rule in the candidate's grammar (its LIKE pattern, per-event points)."""
     if live.category == "fit":
         a = bt.attributes.index(live.signal) if live.signal in bt.attributes else -1

@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import numpy as np
-
 from leadscore.calibrate import (
-    CANDIDATE_SUFFIX, Candidate, CandidateRule, Evaluation, Result, disqualified, evidence,
+    CANDIDATE_SUFFIX, CandidateRule, Evaluation, Result, disqualified, evidence,
+    live_as_candidate,
 )
 from leadscore.dbt_runner import PROJECT_DIR
 
@@ -308,10 +307,8 @@ def _match_text(rule: CandidateRule) -> str:
 
 
 def _live_rule_view(result: Result, rule_id: str) -> CandidateRule | None:
-    from leadscore.calibrate import _live_as_candidate
-
     live = result.backtest.rules.get(rule_id)
-    return None if live is None else _live_as_candidate(result.backtest, live, "kept")
+    return None if live is None else live_as_candidate(result.backtest, live, "kept")
 
 
 def diff_rows(result: Result) -> list[list[object]]:
