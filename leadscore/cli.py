@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from leadscore import calibrate
 from leadscore import generate as gen
 from leadscore import load as loader
 from leadscore import report, steps, summary
@@ -116,6 +117,8 @@ SUBCOMMANDS: list[Subcommand] = [
                report.add_arguments, report.run),
     Subcommand("step", "run one step of make demo / make test: output to a log, one line here",
                steps.add_arguments, steps.run),
+    Subcommand("calibrate", "propose new weights for a scoring model from its backtest",
+               calibrate.add_arguments, calibrate.run),
 ]
 
 
