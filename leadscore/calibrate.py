@@ -229,6 +229,7 @@ def read_backtest(con: duckdb.DuckDBPyConnection, model: str) -> Backtest:
             from marts.score_backtest as b
             left join intermediate.int_backtest_disqualified as d
                 on b.contact_id = d.contact_id and b.snapshot_number = d.snapshot_number
+                and b.scoring_model = d.scoring_model
             where b.scoring_model = ? and b.is_outcome_complete""", [model])
     cols = con.execute("select * exclude (contact_id, build_id) from calibrate_rows"
                        " order by row_idx").fetchnumpy()

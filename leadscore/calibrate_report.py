@@ -184,7 +184,10 @@ def disqualification_rows(result: Result, seeds_dir: Path) -> list[dict[str, obj
     bt, cand = result.backtest, result.candidate
     seed = read_seed(seeds_dir / "disqualification_rules.csv")
     name = candidate_name(bt.model)
-    own = {r["reason_code"]: r for r in seed.rows if r.get("scoring_model") == bt.model}
+    # a live model other than default may have rows of its own, which the candidate keeps
+    # (default's rows apply to the candidate anyway)
+    own = {r["reason_code"]: r for r in seed.rows
+           if bt.model != "default" and r.get("scoring_model") == bt.model}
     default = {r["reason_code"]: r for r in seed.rows
                if r.get("scoring_model", "default") == "default"}
     rows = []
