@@ -32,6 +32,59 @@ def _signed(value: str) -> str:
     return ("+" if x > 0 else "") + _num(value)
 
 
+# what an engagement rule's match_value is tested against, per kind of event
+_DETAIL = (("page_view", "page"), ("email_", "campaign"), ("form_", "form asset"))
+
+
+def _code(text: str) -> str:
+    """Inline code that is safe inside a Markdown table cell (a `|` would end the cell)."""
+    return "`" + text.replace("|", "\\|") + "`"
+
+
+def _match_phrase(match_type: str, match_value: str) -> str | None:
+    """How a rule's match reads in words, e.g. `starts with /pricing`, `is one of a, b`,
+    `is 51 to 200`; None when it matches anything (like `%`)."""
+    kind = (match_type or "").strip().lower() or "like"
+    value = (match_value or "").strip()
+    if kind == "equals":
+        return f"is {_code(value)}"
+    if kind == "in":
+        items = [_code(item.strip()) for item in value.split("|")]
+        return f"is {items[0]}" if len(items) == 1 else f"is {', '.join(items[:-1])} or {items[-1]}"
+    if kind == "regex":
+        return f"matches the pattern {_code(value)} (a regular expression, any case)"
+    if kind == "between":
+        low, _, high = value.replace(" ", "").partition("..")
+        if low and high:
+            return f"is {low} to {high}"
+        return f"is {low} or more" if low else f"is at most {high}"
+    if value == "%":
+        return None
+    inner = value.strip("%")
+    if "%" not in inner and "_" not in inner:
+        if value.startswith("%") and value.endswith("%"):
+            return f"contains {_code(inner)}"
+        if value.endswith("%"):
+            return f"starts with {_code(inner)}"
+        if value.startswith("%"):
+            return f"ends with {_code(inner)}"
+        return f"is {_code(value)}"
+    return f"looks like {_code(value)} (`%` = anything, `_` = any one character)"
+
+
+def _fit_match(rule: dict[str, str]) -> str:
+    phrase = _match_phrase(rule.get("match_type", ""), rule["match_value"])
+    return f"{_code(rule['signal'])} {phrase}" if phrase else f"any {_code(rule['signal'])}"
+
+
+def _engagement_match(rule: dict[str, str]) -> str:
+    phrase = _match_phrase(rule.get("match_type", ""), rule["match_value"])
+    if phrase is None:
+        return _code(rule["signal"])
+    detail = next((label for prefix, label in _DETAIL if rule["signal"].startswith(prefix)), "detail")
+    return f"{_code(rule['signal'])}, {detail} {phrase}"
+
+
 def render() -> str:
     rules = _read("scoring_rules")
     caps = {(r["scoring_model"], r["category"]): r for r in _read("score_caps")}
@@ -68,12 +121,12 @@ def render() -> str:
         "Points once, when the contact matches. Job titles are read through a keyword map, so",
         "`V.P. Mktg`, `Vice President, Marketing` and `vp marketing` all count as a VP in marketing.",
         "",
-        "| the contact … | points |",
-        "|---|---|",
+        "| the contact … | matched when | points |",
+        "|---|---|---|",
     ]
     for r in rules:
         if r["scoring_model"] == "default" and r["category"] == "fit":
-            out.append(f"| {r['reason_text']} | {_signed(r['points'])} |")
+            out.append(f"| {r['reason_text']} | {_fit_match(r)} | {_signed(r['points'])} |")
     out += [
         "",
         "## Engagement: what the contact did",
@@ -85,13 +138,14 @@ def render() -> str:
         f"{_num(settings['bot_page_views_per_minute']['value'])} page views in one minute, or more than",
         f"{_num(settings['bot_page_views_per_hour']['value'])} in one hour (a bot that keeps just under the per-minute limit).",
         "",
-        "| the contact … | points each | at most | half-life (days) |",
-        "|---|---|---|---|",
+        "| the contact … | counted events | points each | at most | half-life (days) |",
+        "|---|---|---|---|---|",
     ]
     for r in rules:
         if r["scoring_model"] == "default" and r["category"] == "engagement":
             half = _num(r["half_life_days"]) or "never decays"
-            out.append(f"| {r['reason_text']} | {_signed(r['points'])} | {_num(r['max_points'])} | {half} |")
+            out.append(f"| {r['reason_text']} | {_engagement_match(r)} | {_signed(r['points'])}"
+                       f" | {_num(r['max_points'])} | {half} |")
     out += ["", "## Scoring models (one per product line)", ""]
     for m in models:
         extra = [r for r in rules if r["scoring_model"] == m["scoring_model"] and m["scoring_model"] != "default"]

@@ -6,8 +6,8 @@
     +/- max_points; a product-line model ignores events tagged with another product line.
     The one definition, used at the scoring date (int_score_components) and at every
     backtest snapshot (int_score_backtest_components). `rule_matches`: a relation with
-    contact_id, cut_number, signal, match_value, half_life_days, product_line, event_count,
-    decay_factor_sum, last_event_at. -#}
+    contact_id, cut_number, signal, match_type, match_value, half_life_days, product_line,
+    event_count, decay_factor_sum, last_event_at. -#}
 {% macro engagement_components(rule_matches) -%}
     (
         select
@@ -32,6 +32,7 @@
         inner join {{ rule_matches }} as matches
             on
                 rules.signal = matches.signal
+                and rules.match_type = matches.match_type
                 and rules.match_value = matches.match_value
                 and coalesce(rules.half_life_days, 0) = matches.half_life_days
         where

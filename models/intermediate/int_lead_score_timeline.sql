@@ -64,6 +64,7 @@ rules as (
         scoring_model,
         rule_id,
         signal,
+        match_type,
         match_value,
         points,
         max_points,
@@ -203,7 +204,8 @@ scored_events as (
     inner join rules_classified
         on
             events.event_type = rules_classified.signal
-            and coalesce(events.event_detail, '') like rules_classified.match_value
+            and {{ value_matches(
+                'events.event_detail', 'rules_classified.match_type', 'rules_classified.match_value') }}
     inner join candidates
         on
             events.contact_id = candidates.contact_id

@@ -53,7 +53,8 @@ fit_components as (
         on
             rules.category = 'fit'
             and fit_attributes.attribute = rules.signal
-            and lower(fit_attributes.attribute_value) like rules.match_value
+            and {{ value_matches(
+                'fit_attributes.attribute_value', 'rules.match_type', 'rules.match_value') }}
 
 ),
 

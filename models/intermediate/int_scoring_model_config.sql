@@ -15,7 +15,8 @@
     'audit_min_contacts',
 ] %}
 {%- set version_inputs = {
-    'scoring_rules': "rule_id, category, signal, match_value, points, max_points, half_life_days",
+    'scoring_rules': "rule_id, category, signal, match_type, match_value, points, max_points,"
+        ~ " half_life_days",
     'score_caps': "category, min_points, max_points",
     'scoring_settings': "setting, value",
 } %}

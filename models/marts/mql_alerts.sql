@@ -139,7 +139,8 @@ scored_touches as (
             and rules.category = 'engagement'
             and rules.points != 0
             and alerted_events.event_type = rules.signal
-            and coalesce(alerted_events.event_detail, '') like rules.match_value
+            and {{ value_matches(
+                'alerted_events.event_detail', 'rules.match_type', 'rules.match_value') }}
     where
         entries.product_line is null
         or alerted_events.product_line is null

@@ -111,6 +111,55 @@ def sql_like(value: str, pattern: str) -> bool:
     return re.fullmatch(regex, value, flags=re.DOTALL) is not None
 
 
+MATCH_TYPES = ("like", "equals", "in", "regex", "between")
+_NUMBER = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)\s*")
+
+
+def normalize_match(match_type: str | None, match_value: str | None) -> tuple[str, str]:
+    """A rule's (match_type, match_value) as written in the seed, read the documented way:
+    the type lower case (empty = like); the value lower case with whitespace runs as one
+    space, for `in` without spaces around the `|`; a regex only trimmed (matching ignores
+    case instead); a `between` range without spaces."""
+    kind = normalize_key(match_type) or "like"
+    raw = match_value or ""
+    if kind == "regex":
+        value = raw.strip(" ")
+    elif kind == "between":
+        value = re.sub(r"\s+", "", raw)
+    elif kind == "in":
+        value = re.sub(r" ?\| ?", "|", normalize_key(raw) or "")
+    else:
+        value = normalize_key(raw) or ""
+    return kind, value
+
+
+def _number(text: str) -> float | None:
+    return float(text) if _NUMBER.fullmatch(text) else None
+
+
+def value_matches(value: str | None, match_type: str, match_value: str) -> bool:
+    """Does a value (fit attribute, event detail; None = empty) match a rule? Compared in
+    lower case: like = SQL LIKE (`_` any one character); equals = the whole value (`_` is an
+    underscore); in = one of the `|`-separated values; regex = a regular expression found
+    anywhere, ignoring case; between = a number within low..high, ends included, an empty
+    end unbounded (a value that is not a number matches nothing)."""
+    text = (value or "").lower()
+    if match_type == "equals":
+        return text == match_value
+    if match_type == "in":
+        return text in match_value.split("|")
+    if match_type == "regex":
+        return re.search(match_value, text, flags=re.IGNORECASE) is not None
+    if match_type == "between":
+        number = _number(text)
+        parts = match_value.split("..")
+        low = _number(parts[0]) if parts[0] else None
+        high = _number(parts[1]) if len(parts) > 1 and parts[1] else None
+        return (number is not None and (low is None or number >= low)
+                and (high is None or number <= high))
+    return sql_like(text, match_value)
+
+
 def clamp(value: float, lower: float | None, upper: float | None) -> float:
     if lower is not None and value < lower:
         return lower
@@ -149,7 +198,8 @@ class Rule:
     rule_id: str
     category: str  # fit | engagement
     signal: str  # fit: attribute name; engagement: canonical event type
-    match_value: str  # SQL LIKE pattern, lower case
+    match_type: str  # like | equals | in | regex | between
+    match_value: str  # what the value must match, normalized (normalize_match)
     points: float
     max_points: float
     half_life_days: float | None
@@ -219,7 +269,8 @@ def load_config(seeds_dir: Path = SEEDS_DIR) -> Config:
             rule_id=r["rule_id"],
             category=normalize_key(r["category"]),
             signal=normalize_key(r["signal"]),
-            match_value=normalize_key(r["match_value"]),
+            match_type=normalize_match(r.get("match_type"), r["match_value"])[0],
+            match_value=normalize_match(r.get("match_type"), r["match_value"])[1],
             points=float(r["points"]),
             max_points=float(r["max_points"]),
             half_life_days=_float(r["half_life_days"]),
@@ -453,7 +504,8 @@ def build_profile(contact: Contact, accounts: Mapping[str, Account], config: Con
         "country": country.lower() if country else None,
         "is_target_account": "true" if account and account.is_target_account else "false",
         "email_type": email_type,
-        "lead_source": contact.lead_source,
+        # undocumented: runs of spaces and hyphens read as `_` (`partner portal` = partner_portal)
+        "lead_source": re.sub(r"[ -]+", "_", contact.lead_source) if contact.lead_source else None,
     }
     return Profile(contact, account, seniority, department, band, email_type, attributes)
 
@@ -607,14 +659,14 @@ class ContactScore:
 
 
 def fit_components(profile: Profile, rules: list[Rule]) -> list[Component]:
-    """Each fit rule whose attribute value (lower case) matches its LIKE pattern gives its
-    points once, capped at +/- max_points. A missing attribute matches nothing."""
+    """Each fit rule whose attribute value matches it (value_matches) gives its points
+    once, capped at +/- max_points. A missing attribute matches nothing."""
     components = []
     for rule in rules:
         if rule.category != "fit":
             continue
         value = profile.attributes.get(rule.signal)
-        if value is None or not sql_like(value.lower(), rule.match_value):
+        if value is None or not value_matches(value, rule.match_type, rule.match_value):
             continue
         capped = clamp(rule.points, -abs(rule.max_points), abs(rule.max_points))
         components.append(Component(rule.rule_id, "fit", rule.reason_text, None, rule.points, capped))
@@ -624,7 +676,7 @@ def fit_components(profile: Profile, rules: list[Rule]) -> list[Component]:
 def engagement_components(events: list[Event], rules: list[Rule], product_line: str | None,
                           as_of: datetime) -> list[Component]:
     """Each engagement rule earns its points for every matching human event up to as_of
-    (event type = signal, event detail LIKE match_value), each decayed by its age; the
+    (event type = signal, event detail matching it: value_matches), each decayed by its age; the
     rule's total is capped at +/- max_points. A product-line model ignores events tagged
     with another product line; untagged events count."""
     counted = [
@@ -637,7 +689,8 @@ def engagement_components(events: list[Event], rules: list[Rule], product_line: 
     for rule in rules:
         if rule.category != "engagement":
             continue
-        matching = [e for e in counted if e.event_type == rule.signal and sql_like(e.detail or "", rule.match_value)]
+        matching = [e for e in counted
+                    if e.event_type == rule.signal and value_matches(e.detail, rule.match_type, rule.match_value)]
         if not matching:
             continue
         after_decay = rule.points * sum(decay_factor(e.occurred_at, as_of, rule.half_life_days) for e in matching)

@@ -459,6 +459,16 @@ def test_reference_basics() -> None:
     assert ref.sql_like("/pricing/enterprise", "/pricing%")
     assert ref.sql_like("individual_contributor", "individual_contributor")
     assert ref.sql_like("abc", "a_c") and not ref.sql_like("abbc", "a_c")
+    m = ref.value_matches
+    assert m("olarkxchat", "like", "olark_chat") and not m("olarkxchat", "equals", "olark_chat")
+    assert m("Olark_Chat", "equals", "olark_chat") and m("google", "in", "google|olark_chat")
+    assert not m("goog", "in", "google|olark_chat") and not m("olark", "in", "google|olark_chat")
+    assert m("Media", "regex", "^(software|MEDIA)$") and not m("social media", "regex", "^media$")
+    assert m("51", "between", "51..200") and m("200", "between", "51..200") and not m("201", "between", "51..200")
+    assert m("7", "between", "..10") and m("5001", "between", "1001..") and not m("n/a", "between", "..10")
+    assert ref.normalize_match(None, " Partner% ") == ("like", "partner%")
+    assert ref.normalize_match("IN", "Google | Olark_Chat") == ("in", "google|olark_chat")
+    assert ref.normalize_match("regex", " ^\\D+$ ") == ("regex", "^\\D+$")
     assert ref.page_path(" /Pricing/?utm=x ") == "/pricing" and ref.page_path("//") == "/"
     assert ref.normalize_type(" Spam - Report ") == "spam_report"
     assert ref.normalize_email("\ufeff Zoë@Ex\u200bample.com\u00a0\n") == "zoë@example.com"
