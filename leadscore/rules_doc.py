@@ -15,9 +15,32 @@ SEEDS = ROOT / "seeds"
 OUTPUT = ROOT / "docs" / "scoring_rules.md"
 
 
-def _read(name: str) -> list[dict[str, str]]:
-    with open(SEEDS / f"{name}.csv", newline="", encoding="utf-8") as f:
+def _read_seed(name: str, seeds: Path = SEEDS) -> list[dict[str, str]]:
+    with open(seeds / f"{name}.csv", newline="", encoding="utf-8") as f:
         return list(csv.DictReader(f))
+
+
+def _is_band(rule: dict[str, str]) -> bool:
+    return bool((rule.get("count_min") or "").strip() or (rule.get("count_max") or "").strip())
+
+
+def _times(value: str) -> str:
+    return f"{_num(value)} time" if float(value) == 1 else f"{_num(value)} times"
+
+
+def _band_phrase(rule: dict[str, str]) -> str:
+    """How many times, in words: `never`, `once`, `2 to 4 times`, `5 times or more`."""
+    low, high = (rule.get("count_min") or "").strip(), (rule.get("count_max") or "").strip()
+    low = "" if low and float(low) == 0 else low
+    if high and float(high) == 0:
+        return "never"
+    if low and high and float(low) == float(high):
+        return "once" if float(low) == 1 else f"exactly {_times(low)}"
+    if low and high:
+        return f"{_num(low)} to {_times(high)}"
+    if low:
+        return f"{_times(low)} or more"
+    return f"at most {_times(high)}"
 
 
 def _num(value: str) -> str:
@@ -85,11 +108,14 @@ def _engagement_match(rule: dict[str, str]) -> str:
     return f"{_code(rule['signal'])}, {detail} {phrase}"
 
 
-def render() -> str:
-    rules = _read("scoring_rules")
-    caps = {(r["scoring_model"], r["category"]): r for r in _read("score_caps")}
-    settings = {r["setting"]: r for r in _read("scoring_settings") if r["scoring_model"] == "default"}
-    models = _read("scoring_models")
+def render(seeds: Path = SEEDS) -> str:
+    def seed(name: str) -> list[dict[str, str]]:
+        return _read_seed(name, seeds)
+
+    rules = seed("scoring_rules")
+    caps = {(r["scoring_model"], r["category"]): r for r in seed("score_caps")}
+    settings = {r["setting"]: r for r in seed("scoring_settings") if r["scoring_model"] == "default"}
+    models = seed("scoring_models")
     out: list[str] = [
         "# How leads are scored",
         "",
@@ -142,10 +168,29 @@ def render() -> str:
         "|---|---|---|---|---|",
     ]
     for r in rules:
-        if r["scoring_model"] == "default" and r["category"] == "engagement":
+        if r["scoring_model"] == "default" and r["category"] == "engagement" and not _is_band(r):
             half = _num(r["half_life_days"]) or "never decays"
             out.append(f"| {r['reason_text']} | {_engagement_match(r)} | {_signed(r['points'])}"
                        f" | {_num(r['max_points'])} | {half} |")
+    bands = [r for r in rules if r["scoring_model"] == "default" and r["category"] == "engagement" and _is_band(r)]
+    if bands:
+        out += [
+            "",
+            "### Points for how many times",
+            "",
+            "These rules give their points **once**, when the number of times the contact did it",
+            "(up to today) is in the range; `never` also counts contacts who never did it at all.",
+            "With a half-life the actions are counted with decay: one a half-life ago counts half,",
+            "so a single action counts fully only at its own moment.",
+            "",
+            "| the contact … | counted events | how many times | points | counted |",
+            "|---|---|---|---|---|",
+        ]
+        for r in bands:
+            counted = (f"with decay (half-life {_num(r['half_life_days'])} days)"
+                       if _num(r["half_life_days"]) else "every time, no decay")
+            out.append(f"| {r['reason_text']} | {_engagement_match(r)} | {_band_phrase(r)}"
+                       f" | {_signed(r['points'])} | {counted} |")
     out += ["", "## Scoring models (one per product line)", ""]
     for m in models:
         extra = [r for r in rules if r["scoring_model"] == m["scoring_model"] and m["scoring_model"] != "default"]
@@ -165,12 +210,12 @@ def render() -> str:
         "| reason | when |",
         "|---|---|",
     ]
-    for r in sorted(_read("disqualification_rules"), key=lambda r: int(r["priority"])):
+    for r in sorted(seed("disqualification_rules"), key=lambda r: int(r["priority"])):
         if r["is_enabled"].lower() == "true":
             out.append(f"| {r['reason_code'].replace('_', ' ')} | {r['description']} |")
     s_ = {k: _num(v["value"]) for k, v in settings.items()}
     rule_names = {r["rule_id"]: r["reason_text"] for r in rules if r["scoring_model"] == "default"}
-    hand_raisers = [rule_names.get(r["rule_id"], r["rule_id"]) for r in _read("lifecycle_hand_raisers")]
+    hand_raisers = [rule_names.get(r["rule_id"], r["rule_id"]) for r in seed("lifecycle_hand_raisers")]
     out += [
         "",
         "## Lifecycle stages: where each contact stands",
@@ -195,10 +240,10 @@ def render() -> str:
         "| lead status | effect |",
         "|---|---|",
     ]
-    for r in _read("lead_status_stages"):
+    for r in seed("lead_status_stages"):
         out.append(f"| {r['status']} | {r['description']} |")
     signals: dict[str, str] = {}
-    for r in _read("intent_signals"):
+    for r in seed("intent_signals"):
         signals.setdefault(r["signal_id"], r["label"])
     sla_hours = float(settings["mql_response_sla_minutes"]["value"]) / 60
     out += [
@@ -219,10 +264,10 @@ def render() -> str:
         " become SQL is flagged: marketing qualifies too soon.",
     ]
     lists = {
-        "Excluded industries": [r["industry"] for r in _read("excluded_industries")],
-        "Competitor domains": [r["domain"] for r in _read("competitor_domains")],
-        "Our own domains": [r["domain"] for r in _read("own_company_domains")],
-        "Personal e-mail domains": [r["domain"] for r in _read("personal_email_domains")],
+        "Excluded industries": [r["industry"] for r in seed("excluded_industries")],
+        "Competitor domains": [r["domain"] for r in seed("competitor_domains")],
+        "Our own domains": [r["domain"] for r in seed("own_company_domains")],
+        "Personal e-mail domains": [r["domain"] for r in seed("personal_email_domains")],
     }
     out += ["", "## Lists", ""]
     out += [f"- **{k}**: {', '.join(v)}" for k, v in lists.items()]

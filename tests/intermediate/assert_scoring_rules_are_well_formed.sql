@@ -1,7 +1,8 @@
 -- Every scoring rule can be read as written (seed scoring_rules): a `between` range is
 -- `low..high` with numbers (either end may be empty, not both) and low <= high; an `in`
--- list has no empty entry. Change the seed, not the SQL, if this fails: a rule that
--- cannot be read would silently match nothing.
+-- list has no empty entry; a count band (count_min / count_max) is an engagement rule,
+-- counts from 0 up and count_min <= count_max. Change the seed, not the SQL, if this
+-- fails: a rule that cannot be read would silently match nothing.
 
 with
 
@@ -10,8 +11,12 @@ rules as (
     select
         scoring_model,
         rule_id,
+        category,
         match_type,
         match_value,
+        is_count_band,
+        count_min,
+        count_max,
         {{ try_cast_as(
             "nullif(" ~ dbt.split_part('match_value', "'..'", 1) ~ ", '')", 'numeric') }}
             as range_low,
@@ -53,6 +58,23 @@ problems as (
             or match_value like '%|'
             or match_value like '%||%'
         )
+    union all
+    select
+        scoring_model,
+        rule_id,
+        'a count band (count_min, count_max) needs an engagement rule' as problem
+    from rules
+    where is_count_band and category != 'engagement'
+    union all
+    select
+        scoring_model,
+        rule_id,
+        'a count band needs 0 <= count_min <= count_max' as problem
+    from rules
+    where
+        count_min < 0
+        or count_max < 0
+        or count_max < count_min
 
 )
 

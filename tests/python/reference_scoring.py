@@ -204,6 +204,16 @@ class Rule:
     max_points: float
     half_life_days: float | None
     reason_text: str
+    count_min: float | None = None  # a count band: points once while the count is within
+    count_max: float | None = None  # [count_min, count_max] (an empty end unbounded)
+
+    @property
+    def is_count_band(self) -> bool:
+        return self.count_min is not None or self.count_max is not None
+
+    def in_band(self, count: float) -> bool:
+        return ((self.count_min is None or count >= self.count_min)
+                and (self.count_max is None or count <= self.count_max))
 
 
 @dataclass(frozen=True)
@@ -275,6 +285,8 @@ def load_config(seeds_dir: Path = SEEDS_DIR) -> Config:
             max_points=float(r["max_points"]),
             half_life_days=_float(r["half_life_days"]),
             reason_text=r["reason_text"],
+            count_min=_float(r.get("count_min")),
+            count_max=_float(r.get("count_max")),
         )
         for r in seed("scoring_rules")
         if normalize_key(r["scoring_model"]) in models  # rules of unknown models apply nowhere
@@ -677,8 +689,11 @@ def engagement_components(events: list[Event], rules: list[Rule], product_line: 
                           as_of: datetime) -> list[Component]:
     """Each engagement rule earns its points for every matching human event up to as_of
     (event type = signal, event detail matching it: value_matches), each decayed by its age; the
-    rule's total is capped at +/- max_points. A product-line model ignores events tagged
-    with another product line; untagged events count."""
+    rule's total is capped at +/- max_points. A count band (count_min or count_max) instead
+    gives its points once (capped) when the matching events - the sum of their decay factors
+    when the rule has a half-life, else their number - are within [count_min, count_max];
+    a band that includes 0 fires without any matching event. A product-line model ignores
+    events tagged with another product line; untagged events count."""
     counted = [
         e for e in events
         if e.bot_reason is None
@@ -691,6 +706,14 @@ def engagement_components(events: list[Event], rules: list[Rule], product_line: 
             continue
         matching = [e for e in counted
                     if e.event_type == rule.signal and value_matches(e.detail, rule.match_type, rule.match_value)]
+        if rule.is_count_band:
+            decayed = sum(decay_factor(e.occurred_at, as_of, rule.half_life_days) for e in matching)
+            count = decayed if rule.half_life_days else len(matching)
+            if rule.in_band(count):
+                capped = clamp(rule.points, -abs(rule.max_points), abs(rule.max_points))
+                components.append(Component(rule.rule_id, "engagement", rule.reason_text, len(matching),
+                                            rule.points, capped))
+            continue
         if not matching:
             continue
         after_decay = rule.points * sum(decay_factor(e.occurred_at, as_of, rule.half_life_days) for e in matching)

@@ -25,9 +25,18 @@ matches as (
 
 ),
 
+backtested as (
+
+    select
+        contact_id,
+        snapshot_number as cut_number
+    from {{ ref('int_backtest_contacts') }}
+
+),
+
 components as (
 
-    select * from {{ engagement_components('matches') }} as capped
+    select * from {{ engagement_components('matches', 'backtested') }} as capped
 
 ),
 
@@ -42,6 +51,7 @@ final as (
         reason_text,
         points_per_match,
         max_points,
+        is_count_band,
         event_count,
         decayed_event_count,
         points_before_decay,
