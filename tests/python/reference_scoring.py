@@ -345,6 +345,12 @@ class Contact:
     country_code: str | None
     lead_source: str | None
     created_at: datetime
+    has_email_opt_out: bool = False
+
+
+def _truthy(value: object) -> bool:
+    """A raw boolean: true, or text that reads as true; null or unreadable -> False."""
+    return value is True or str(value).strip().lower() in ("true", "t", "1")
 
 
 def _survivor_per_id(rows: list[Mapping], id_column: str, time_column: str,
@@ -453,6 +459,7 @@ def stage_contacts(rows: list[Mapping], now: datetime) -> tuple[dict[str, Contac
                 country_code=country.upper() if country else None,
                 lead_source=lower_trim(row.get("lead_source")),
                 created_at=rec["created_at"],
+                has_email_opt_out=_truthy(row.get("email_opt_out")),
             )
     return contacts, id_map
 
@@ -512,10 +519,12 @@ def build_profile(contact: Contact, accounts: Mapping[str, Account], config: Con
         "seniority": seniority,
         "department": department,
         "company_size_band": band,
+        "employee_count": str(account.employee_count) if account and account.employee_count is not None else None,
         "industry": account.industry_key if account else None,
         "country": country.lower() if country else None,
         "is_target_account": "true" if account and account.is_target_account else "false",
         "email_type": email_type,
+        "email_opt_out": "true" if contact.has_email_opt_out else "false",
         # undocumented: runs of spaces and hyphens read as `_` (`partner portal` = partner_portal)
         "lead_source": re.sub(r"[ -]+", "_", contact.lead_source) if contact.lead_source else None,
     }
@@ -587,6 +596,20 @@ def stage_events(raw: Mapping[str, list[Mapping]], id_map: Mapping[str, str | No
                 continue
             events.append(Event(table, event_id, id_map[raw_contact], event_type, detail,
                                 campaign, product_line, occurred))
+    # the CRM's sales activities are events too (sales_call, ...), staged like the others;
+    # an activity type the map does not list scores nothing
+    activities = list(raw.get("raw_crm.sales_activities", []))
+    for activity_id, row in _survivor_per_id(activities, "activity_id", "occurred_at",
+                                             ["contact_id", "activity_type"]).items():
+        occurred = as_datetime(row.get("occurred_at"))
+        raw_contact = trim(row.get("contact_id"))
+        if occurred is None or occurred > now or raw_contact is None:
+            continue
+        event_type = config.event_type_map.get(("sales_activities", lower_trim(row.get("activity_type"))))
+        if event_type is None or raw_contact not in id_map or id_map[raw_contact] is None:
+            continue
+        events.append(Event("sales_activities", activity_id, id_map[raw_contact], event_type, None,
+                            None, None, occurred))
     flag_bots(events, config)
     return events
 
