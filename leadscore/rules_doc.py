@@ -133,6 +133,16 @@ def render(seeds: Path = SEEDS) -> str:
     for cat, label in (("fit", "fit score"), ("engagement", "engagement score"), ("total", "lead score")):
         c = caps[("default", cat)]
         out.append(f"| {label} | {_num(c['min_points'])} | {_num(c['max_points'])} |")
+    cap = float(caps[("default", "engagement")]["max_points"])
+    out += [
+        "",
+        "The highest fit and engagement scores cap the **points a contact earns**; penalties",
+        "(negative points) are subtracted **after** the cap, so a cap never swallows a penalty:",
+        f"{_num(str(cap + 15))} engagement points and a penalty of 10 make an engagement score of"
+        f" {_num(str(cap))} - 10 = {_num(str(cap - 10))}, not {_num(str(cap))}.",
+        "A score never goes below its lowest value. The top reasons list the"
+        f" {_num(settings['top_reasons_count']['value'])} biggest contributions, and every penalty.",
+    ]
     out += [
         "",
         "## Grades and tiers",

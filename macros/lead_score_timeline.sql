@@ -1,8 +1,11 @@
 {#- The lead score at an age (days before the scoring date) from the running state of
-    int_lead_score_timeline: engagement = state_constant + state_penalty + sum over
-    half-life classes of state_weight / decay(age, half-life), then the same bounds and
-    rounding as the scored-contact mart. `age` none = before any event (engagement: the
-    count bands that include 0, start_constant + start_penalty); previous = the state
+    int_lead_score_timeline, with the arithmetic of the scored-contact mart (macros
+    category_points, score_fields.sql): the positive engagement, state_constant + the sum
+    over half-life classes of state_weight / decay(age, half-life), is bounded by the
+    engagement cap, then the penalties (state_penalty, constant: they never decay) apply,
+    then the minimum; fit + engagement to the cent within the total bounds. `age` none =
+    before any event (the count bands that include 0: start_constant and start_penalty);
+    previous = the state
     before this row's change (state minus delta_*); growth_prefix = read
     1 / decay(age, half_life_<n>) from columns <prefix><n> computed once per row (0 for an
     unused slot) instead of computing it here. Reads the columns fit_score,
@@ -10,7 +13,8 @@
     bounds. -#}
 {% macro timeline_score(age, previous=false, growth_prefix=none, slots=4) -%}
     {%- if age is none -%}
-        {%- set engagement = 'start_constant + start_penalty' -%}
+        {%- set positive = 'start_constant' -%}
+        {%- set penalty = 'start_penalty' -%}
     {%- else -%}
         {%- set terms = [] -%}
         {%- for slot in range(1, slots + 1) -%}
@@ -28,12 +32,13 @@
         {%- endfor -%}
         {%- set constant = '(state_constant - delta_constant)' if previous else 'state_constant' -%}
         {%- set penalty = '(state_penalty - delta_penalty)' if previous else 'state_penalty' -%}
-        {%- set engagement = '(' ~ constant ~ ' + ' ~ penalty ~ ') + ' ~ (terms | join(' + ')) -%}
+        {%- set positive = constant ~ ' + ' ~ (terms | join(' + ')) -%}
     {%- endif -%}
     {#- least/greatest keep one copy of the expression (the bounds are never null) -#}
     least(greatest(
-        fit_score + round(least(greatest(
-            {{ engagement }}, engagement_min_points), engagement_max_points), 2),
+        fit_score + round(greatest(
+            least({{ positive }}, engagement_max_points) + {{ penalty }},
+            engagement_min_points), 2),
         total_min_points), total_max_points)
 {%- endmacro %}
 

@@ -20,6 +20,9 @@
 --     count_max (into the band) or below count_min (out of it), at h * log2(bound / W):
 --     those moments are rows of their own, at the first microsecond past them; the bands
 --     that include 0 are every contact's start;
+--   * the arithmetic of scored_contacts: the engagement cap bounds the positive part,
+--     C + sum K_h / decay; the penalties P (constants: they never decay, a seed test) are
+--     kept apart and apply after it: engagement = max(min, min(C + sum, cap) + P);
 --   * between rows the score only decays (penalties never decay: a seed test), so it
 --     rises above a threshold only at a row - an event, or a band entered by decay
 --     (exact) - and falls below one either at a row (exact) or by decay, found by
@@ -202,8 +205,10 @@ component_bounds as (
     select
         components.contact_id,
         components.scoring_model,
-        sum(case when components.category = 'fit' then components.points_after_cap else 0 end)
-            as fit_points,
+        {{ positive_sum('components.points_after_cap', "components.category = 'fit'") }}
+            as fit_positive_points,
+        {{ penalty_sum('components.points_after_cap', "components.category = 'fit'") }}
+            as fit_penalty_points,
         sum(
             case
                 when
@@ -232,7 +237,8 @@ contact_bounds as (
     select
         contacts.contact_id,
         model_config.scoring_model,
-        coalesce(component_bounds.fit_points, 0) as fit_points,
+        coalesce(component_bounds.fit_positive_points, 0) as fit_positive_points,
+        coalesce(component_bounds.fit_penalty_points, 0) as fit_penalty_points,
         coalesce(component_bounds.engagement_upper_bound, 0)
         + coalesce(band_bounds.band_upper_bound, 0)
         + coalesce(band_starts.start_constant, 0) as engagement_upper_bound
@@ -257,9 +263,9 @@ candidates as (
         contact_bounds.contact_id,
         model_config.scoring_model,
         model_config.product_line,
-        round({{ clamp(
-            'contact_bounds.fit_points',
-            'model_config.fit_min_points', 'model_config.fit_max_points') }}, 2) as fit_score,
+        {{ category_score(
+            'contact_bounds.fit_positive_points', 'contact_bounds.fit_penalty_points',
+            'model_config.fit_min_points', 'model_config.fit_max_points') }} as fit_score,
         model_config.engagement_min_points,
         model_config.engagement_max_points,
         model_config.total_min_points,
@@ -278,7 +284,8 @@ candidates as (
         on contact_bounds.scoring_model = band_starts.scoring_model
     where
         {{ clamp(
-            clamp('contact_bounds.fit_points',
+            category_points(
+                'contact_bounds.fit_positive_points', 'contact_bounds.fit_penalty_points',
                 'model_config.fit_min_points', 'model_config.fit_max_points')
             ~ ' + ' ~ clamp('contact_bounds.engagement_upper_bound',
                 'model_config.engagement_min_points', 'model_config.engagement_max_points'),

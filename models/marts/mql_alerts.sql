@@ -197,25 +197,23 @@ rule_totals as (
 
 ),
 
-engagement_at_mql as (
+rule_points_at_mql as (
 
     -- each rule's points then, as int_score_components gives them: per event, capped; a
     -- count band its points once while the (decayed) count is within it
     select
         rule_totals.alert_id,
-        sum(
-            case
-                when not rules.is_count_band
-                    then {{ clamp(
-                        'rule_totals.rule_points', '-rules.max_points', 'rules.max_points') }}
-                when
-                    (rules.count_min is null or {{ band_count }} >= rules.count_min)
-                    and (rules.count_max is null or {{ band_count }} <= rules.count_max)
-                    then {{ clamp(
-                        'rules.points', '-abs(rules.max_points)', 'abs(rules.max_points)') }}
-                else 0
-            end
-        ) as engagement_points
+        case
+            when not rules.is_count_band
+                then {{ clamp(
+                    'rule_totals.rule_points', '-rules.max_points', 'rules.max_points') }}
+            when
+                (rules.count_min is null or {{ band_count }} >= rules.count_min)
+                and (rules.count_max is null or {{ band_count }} <= rules.count_max)
+                then {{ clamp(
+                    'rules.points', '-abs(rules.max_points)', 'abs(rules.max_points)') }}
+            else 0
+        end as points_after_cap
     from rule_totals
     inner join entries
         on rule_totals.alert_id = entries.alert_id
@@ -223,7 +221,17 @@ engagement_at_mql as (
         on
             entries.scoring_model = rules.scoring_model
             and rule_totals.rule_id = rules.rule_id
-    group by rule_totals.alert_id
+
+),
+
+engagement_at_mql as (
+
+    select
+        alert_id,
+        {{ positive_sum('points_after_cap') }} as positive_points,
+        {{ penalty_sum('points_after_cap') }} as penalty_points
+    from rule_points_at_mql
+    group by alert_id
 
 ),
 
@@ -232,7 +240,8 @@ fit_points as (
     select
         contact_id,
         scoring_model,
-        sum(points_after_cap) as fit_points
+        {{ positive_sum('points_after_cap') }} as positive_points,
+        {{ penalty_sum('points_after_cap') }} as penalty_points
     from components
     where category = 'fit'
     group by contact_id, scoring_model
@@ -241,7 +250,8 @@ fit_points as (
 
 score_at_mql as (
 
-    -- the same bounds and rounding as the scored-contact mart, at the MQL moment
+    -- the same arithmetic as the scored-contact mart (macros in score_fields.sql), at the
+    -- MQL moment
     select
         alert_id,
         fit_score,
@@ -251,10 +261,12 @@ score_at_mql as (
     from (
         select
             entries.alert_id,
-            round({{ clamp('coalesce(fit_points.fit_points, 0)',
-                'model_config.fit_min_points', 'model_config.fit_max_points') }}, 2) as fit_score,
-            round({{ clamp('coalesce(engagement_at_mql.engagement_points, 0)',
-                'model_config.engagement_min_points', 'model_config.engagement_max_points') }}, 2)
+            {{ category_score(
+                'fit_points.positive_points', 'fit_points.penalty_points',
+                'model_config.fit_min_points', 'model_config.fit_max_points') }} as fit_score,
+            {{ category_score(
+                'engagement_at_mql.positive_points', 'engagement_at_mql.penalty_points',
+                'model_config.engagement_min_points', 'model_config.engagement_max_points') }}
                 as engagement_score,
             model_config.total_min_points,
             model_config.total_max_points

@@ -688,7 +688,7 @@ class ContactScore:
     is_sales_ready: bool
     top_reasons: str
     components: list[Component]
-    # unrounded category totals, for tolerant comparisons near thresholds
+    # unrounded category scores, for tolerant comparisons near thresholds
     fit_points_raw: float = 0.0
     engagement_points_raw: float = 0.0
 
@@ -778,23 +778,36 @@ def disqualification_reasons(profile: Profile, events: list[Event], as_of: datet
 
 
 def _top_reasons(components: list[Component], count: int) -> str | None:
-    shown = [c for c in components if round_half_away(c.points_after_cap) != 0]
+    """The `count` largest contributions (by size), then every penalty beyond them: a
+    penalty is always explained."""
+    shown = [c for c in components if round_half_away(c.points_after_cap) != 0 or c.points_after_cap < 0]
     shown.sort(key=lambda c: (-abs(c.points_after_cap), c.rule_id))
+    shown = [c for i, c in enumerate(shown) if i < count or c.points_after_cap < 0]
     labels = [
         f"{c.reason_text} ({'+' if c.points_after_cap > 0 else ''}{int(round_half_away(c.points_after_cap))})"
-        for c in shown[:count]
+        for c in shown
     ]
     return "; ".join(labels) or None
+
+
+def category_points(components: list[Component], category: str, bounds: tuple[float | None, float | None]) -> float:
+    """A category's score before rounding: the category cap bounds its positive points;
+    penalties (negative points) apply after it, so a cap never swallows a penalty; then the
+    category's minimum: max(min, min(positive, max) + penalties)."""
+    low, high = bounds
+    positive = sum(c.points_after_cap for c in components if c.category == category and c.points_after_cap > 0)
+    penalty = sum(c.points_after_cap for c in components if c.category == category and c.points_after_cap < 0)
+    return clamp(clamp(positive, None, high) + penalty, low, None)
 
 
 def score_contact(profile: Profile, events: list[Event], model: str, as_of: datetime,
                   config: Config, reasons: list[str]) -> ContactScore:
     rules = config.rules_of(model)
     components = fit_components(profile, rules) + engagement_components(events, rules, config.models[model], as_of)
-    fit_raw = sum(c.points_after_cap for c in components if c.category == "fit")
-    engagement_raw = sum(c.points_after_cap for c in components if c.category == "engagement")
-    fit = round_half_away(clamp(fit_raw, *config.cap(model, "fit")), 2)
-    engagement = round_half_away(clamp(engagement_raw, *config.cap(model, "engagement")), 2)
+    fit_raw = category_points(components, "fit", config.cap(model, "fit"))
+    engagement_raw = category_points(components, "engagement", config.cap(model, "engagement"))
+    fit = round_half_away(fit_raw, 2)
+    engagement = round_half_away(engagement_raw, 2)
     disqualified = bool(reasons)
     lead = 0.0 if disqualified else round(clamp(fit + engagement, *config.cap(model, "total")), 2)
 

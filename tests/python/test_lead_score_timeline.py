@@ -97,8 +97,9 @@ def _brute_force_score(events: list[tuple[TimelineRule, datetime]], band_rules: 
                        fit: float, bounds: tuple, at: datetime) -> float:
     """The lead score at `at` from scratch: every rule's points from its earlier events
     (per event: decayed, summed, capped; a count band: its points once while the count,
-    decayed or plain, is within it; bands from 0 without any event too), summed, bounded
-    and rounded like scored_contacts."""
+    decayed or plain, is within it; bands from 0 without any event too), then the
+    arithmetic of scored_contacts: the engagement cap bounds the positive points, the
+    penalties apply after it, then the minimum; fit + engagement to the cent, bounded."""
     emin, emax, tmin, tmax = bounds
     totals: dict[str, float] = {}
     counts: dict[str, float] = {}
@@ -110,15 +111,21 @@ def _brute_force_score(events: list[tuple[TimelineRule, datetime]], band_rules: 
             totals[rule.rule_id] = totals.get(rule.rule_id, 0.0) + rule.points * weight
             counts[rule.rule_id] = counts.get(rule.rule_id, 0.0) + (
                 weight if rule.half_life_days else 1.0)
-    engagement = 0.0
+    positive = penalty = 0.0
     for rule_id, rule in rules.items():
         cap = abs(rule.max_points)
+        points = 0.0
         if rule.is_count_band:
             if rule.in_band(counts.get(rule_id, 0.0)):
-                engagement += min(max(rule.points, -cap), cap)
+                points = min(max(rule.points, -cap), cap)
         else:
-            engagement += min(max(totals[rule_id], -cap), cap)
-    return min(max(fit + round(min(max(engagement, emin), emax), 2), tmin), tmax)
+            points = min(max(totals[rule_id], -cap), cap)
+        if points > 0:
+            positive += points
+        else:
+            penalty += points
+    engagement = max(min(positive, emax) + penalty, emin)
+    return min(max(fit + round(engagement, 2), tmin), tmax)
 
 
 def check_timeline(warehouse: Path, pairs: list[tuple[str, str]]) -> tuple[list, int, int]:
@@ -128,10 +135,12 @@ def check_timeline(warehouse: Path, pairs: list[tuple[str, str]]) -> tuple[list,
     for contact_id, model in pairs:
         product_line, fmin, fmax, emin, emax, tmin, tmax, lead_t, mql_t = config[model]
         rules = all_rules.get(model, [])
-        fit_points = query(warehouse, "select coalesce(sum(points_after_cap), 0) from intermediate.int_score_components"
-                                      " where contact_id = ? and scoring_model = ? and category = 'fit'",
-                           [contact_id, model])[0][0]
-        fit = round(min(max(fit_points, fmin), fmax), 2)
+        positive, penalty = query(
+            warehouse, "select coalesce(sum(case when points_after_cap > 0 then points_after_cap end), 0),"
+                       " coalesce(sum(case when points_after_cap < 0 then points_after_cap end), 0)"
+                       " from intermediate.int_score_components"
+                       " where contact_id = ? and scoring_model = ? and category = 'fit'", [contact_id, model])[0]
+        fit = round(max(min(positive, fmax) + penalty, fmin), 2)
         raw_events = query(warehouse, """
             select event_type, event_detail, occurred_at
             from intermediate.int_engagement_events_unioned
