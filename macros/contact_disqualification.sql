@@ -5,8 +5,9 @@
     (int_backtest_disqualified).
 
       evaluated     relation or subquery (contact_id, cut_number): who is judged at which cut
-      rule_matches  relation (contact_id, cut_number, signal, match_value, half_life_days,
-                    event_count): the contacts' events up to each cut, per signal pattern
+      rule_matches  relation (contact_id, cut_number, signal, match_type, match_value,
+                    half_life_days, event_count): the contacts' events up to each cut, per
+                    signal pattern
 
     Rules on who the contact is (own employee, competitor, junk name, excluded industry,
     student, job-seeker title) read the CRM's current values (it keeps no history); rules on
@@ -109,6 +110,7 @@
             from {{ rule_matches }}
             where
                 half_life_days = 0
+                and match_type = 'like'
                 and (
                     (signal in ('email_spam_report', 'form_job_application') and match_value = '%')
                     or (signal = 'page_view' and match_value in ('%', '/careers%'))

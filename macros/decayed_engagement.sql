@@ -12,9 +12,9 @@
     after the day), decayed to that cut, and each bucket is then carried to every later cut
     by 0.5^((later cut - bucket cut) / half-life): linear in the number of days, not in days
     times cuts. `contacts` (optional) is a relation or subquery with a contact_id column that
-    restricts the contacts read. Rows: contact_id, cut_number, cut_at, signal, match_value,
-    half_life_days, product_line, event_count, decay_factor_sum, last_event_at (events up to
-    the cut only). -#}
+    restricts the contacts read. Rows: contact_id, cut_number, cut_at, signal, match_type,
+    match_value, half_life_days, product_line, event_count, decay_factor_sum, last_event_at
+    (events up to the cut only). -#}
 {% macro decayed_engagement(first_cut, cut_count=1, interval_days=0, contacts=none) -%}
     {%- set contact_filter -%}
         {%- if contacts is not none -%}
@@ -76,6 +76,7 @@
             select
                 daily.contact_id,
                 daily.signal,
+                daily.match_type,
                 daily.match_value,
                 daily.half_life_days,
                 daily.product_line,
@@ -91,6 +92,7 @@
             group by
                 daily.contact_id,
                 daily.signal,
+                daily.match_type,
                 daily.match_value,
                 daily.half_life_days,
                 daily.product_line,
@@ -105,6 +107,7 @@
                 cut_days.cut_number,
                 cut_days.cut_at,
                 buckets.signal,
+                buckets.match_type,
                 buckets.match_value,
                 buckets.half_life_days,
                 buckets.product_line,
@@ -127,6 +130,7 @@
                 cut_days.cut_number,
                 cut_days.cut_at,
                 events.signal,
+                events.match_type,
                 events.match_value,
                 events.half_life_days,
                 events.product_line,
@@ -157,6 +161,7 @@
             cut_number,
             cut_at,
             signal,
+            match_type,
             match_value,
             half_life_days,
             product_line,
@@ -165,6 +170,7 @@
             max(last_event_at) as last_event_at
         from both_parts
         group by
-            contact_id, cut_number, cut_at, signal, match_value, half_life_days, product_line
+            contact_id, cut_number, cut_at, signal, match_type, match_value, half_life_days,
+            product_line
     )
 {%- endmacro %}

@@ -1,14 +1,20 @@
 {#- The lead score at an age (days before the scoring date) from the running state of
-    int_lead_score_timeline: engagement = state_constant + sum over half-life classes of
-    state_weight / decay(age, half-life), then the same bounds and rounding as the
-    scored-contact mart. `age` none = before any event (engagement 0); previous = the
-    state before this row's change (state minus delta_*); growth_prefix = read
+    int_lead_score_timeline, with the arithmetic of the scored-contact mart (macros
+    category_points, score_fields.sql): the positive engagement, state_constant + the sum
+    over half-life classes of state_weight / decay(age, half-life), is bounded by the
+    engagement cap, then the penalties (state_penalty, constant: they never decay) apply,
+    then the minimum; fit + engagement to the cent within the total bounds. `age` none =
+    before any event (the count bands that include 0: start_constant and start_penalty);
+    previous = the state
+    before this row's change (state minus delta_*); growth_prefix = read
     1 / decay(age, half_life_<n>) from columns <prefix><n> computed once per row (0 for an
     unused slot) instead of computing it here. Reads the columns fit_score,
-    state_constant, state_weight_<n>, half_life_<n>, delta_* and the bounds. -#}
+    state_constant, state_penalty, state_weight_<n>, half_life_<n>, delta_* and the
+    bounds. -#}
 {% macro timeline_score(age, previous=false, growth_prefix=none, slots=4) -%}
     {%- if age is none -%}
-        {%- set engagement = '0' -%}
+        {%- set positive = 'start_constant' -%}
+        {%- set penalty = 'start_penalty' -%}
     {%- else -%}
         {%- set terms = [] -%}
         {%- for slot in range(1, slots + 1) -%}
@@ -25,12 +31,39 @@
             {%- endif -%}
         {%- endfor -%}
         {%- set constant = '(state_constant - delta_constant)' if previous else 'state_constant' -%}
-        {%- set engagement = constant ~ ' + ' ~ (terms | join(' + ')) -%}
+        {%- set penalty = '(state_penalty - delta_penalty)' if previous else 'state_penalty' -%}
+        {%- set positive = constant ~ ' + ' ~ (terms | join(' + ')) -%}
     {%- endif -%}
     {#- least/greatest keep one copy of the expression (the bounds are never null) -#}
     least(greatest(
-        fit_score + round(least(greatest({{ engagement }}, engagement_min_points), engagement_max_points), 2),
+        fit_score + round(greatest(
+            least({{ positive }}, engagement_max_points) + {{ penalty }},
+            engagement_min_points), 2),
         total_min_points), total_max_points)
+{%- endmacro %}
+
+{#- True when a count (of a count band's matching events) is within the band: at least
+    count_min and at most count_max, an empty end unbounded. Reads count_min, count_max. -#}
+{% macro in_count_band(count) -%}
+    ((count_min is null or {{ count }} >= count_min)
+    and (count_max is null or {{ count }} <= count_max))
+{%- endmacro %}
+
+{#- The age (days before the scoring date) at which a decayed count, `weight` / decay(age)
+    after an event at `event_age` (weight = the sum of the decay at each event up to it),
+    falls to `bound`: h x log2(bound / weight), moved to the first whole microsecond after
+    it, and at least one microsecond after the event (a count exactly at the bound at the
+    event, a single event under a band from 1, leaves it at once). The count there is below
+    the bound; float rounding can land a hair short, then one more microsecond. Reads
+    half_life_days. -#}
+{% macro count_crossing_age(weight, bound, event_age='age_days') -%}
+    {%- set grid = '(least(ceil(half_life_days * ln(' ~ bound ~ ' / ' ~ weight ~ ') / ln(2)'
+        ~ ' * 86400000000), round(' ~ event_age ~ ' * 86400000000, 0)) - 1)' -%}
+    (case
+        when {{ weight }} * power(2, {{ grid }} / 86400000000.0 / half_life_days) < {{ bound }}
+            then {{ grid }}
+        else {{ grid }} - 1
+    end) / 86400000000.0
 {%- endmacro %}
 
 {#- 2 = at or above the MQL threshold, 1 = at or above the lead threshold, 0 = below. -#}

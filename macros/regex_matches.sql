@@ -1,17 +1,18 @@
 {#- True when the expression contains a match of a POSIX regular expression
-    (anchor with ^ and $ for a full match). -#}
-{% macro regex_matches(expression, pattern) -%}
-    {{ return(adapter.dispatch('regex_matches', 'lead_scoring')(expression, pattern)) }}
+    (anchor with ^ and $ for a full match). `pattern` is the pattern's text (quoted here);
+    with literal=false it is a SQL expression that yields the pattern (a seed column). -#}
+{% macro regex_matches(expression, pattern, literal=true) -%}
+    {{ return(adapter.dispatch('regex_matches', 'lead_scoring')(expression, pattern, literal)) }}
 {%- endmacro %}
 
-{% macro default__regex_matches(expression, pattern) -%}
-    regexp_matches({{ expression }}, '{{ pattern }}')
+{% macro default__regex_matches(expression, pattern, literal=true) -%}
+    regexp_matches({{ expression }}, {{ "'" ~ pattern ~ "'" if literal else pattern }})
 {%- endmacro %}
 
-{% macro postgres__regex_matches(expression, pattern) -%}
-    ({{ expression }} ~ '{{ pattern }}')
+{% macro postgres__regex_matches(expression, pattern, literal=true) -%}
+    ({{ expression }} ~ {{ "'" ~ pattern ~ "'" if literal else pattern }})
 {%- endmacro %}
 
-{% macro spark__regex_matches(expression, pattern) -%}
-    ({{ expression }} rlike '{{ pattern }}')
+{% macro spark__regex_matches(expression, pattern, literal=true) -%}
+    ({{ expression }} rlike {{ "'" ~ pattern ~ "'" if literal else pattern }})
 {%- endmacro %}

@@ -1,10 +1,17 @@
 {#- The arithmetic that turns a contact's capped rule points into its scores, in one place
     for the scored-contact mart and the backtest (and the same bounds and rounding the score
-    timeline uses):
+    timeline and the MQL alerts use):
 
-      bounded_scores(fit_points, engagement_points, config)
-        fit_score        = fit points within the fit bounds (score_caps), to the cent
-        engagement_score = engagement points within the engagement bounds, to the cent
+      category_points(positive, penalty, min, max)   a category's score before rounding:
+        the category caps (score_caps max_points) bound the POSITIVE points only; the
+        penalties (negative points) apply after them, so a penalty is never swallowed by a
+        cap: max(min, min(positive, max) + penalties)
+      category_score(...)                            the same, to the cent
+
+      bounded_scores(fit_positive, fit_penalty, engagement_positive, engagement_penalty,
+                     config)
+        fit_score        = category_score of the fit rules' points (fit bounds)
+        engagement_score = category_score of the engagement rules' points (engagement bounds)
 
       graded_scores(is_disqualified, config)   (reads fit_score and engagement_score)
         lead_score       = fit_score + engagement_score within the total bounds, or 0 for a
@@ -13,12 +20,34 @@
         engagement_tier  = 1, 2 or 3 from the engagement tier thresholds
         is_sales_ready   = not disqualified and lead_score at or above the MQL threshold
 
-    `config` is the alias of a row of int_scoring_model_config. -#}
-{% macro bounded_scores(fit_points, engagement_points, config='model_config') -%}
-    round({{ clamp('coalesce(' ~ fit_points ~ ', 0)',
-        config ~ '.fit_min_points', config ~ '.fit_max_points') }}, 2) as fit_score,
-    round({{ clamp('coalesce(' ~ engagement_points ~ ', 0)',
-        config ~ '.engagement_min_points', config ~ '.engagement_max_points') }}, 2)
+    A rule's points are positive or a penalty by the sign of its capped points. `config` is
+    the alias of a row of int_scoring_model_config. -#}
+{% macro category_points(positive_points, penalty_points, min_points, max_points) -%}
+    {{ clamp(
+        clamp('coalesce(' ~ positive_points ~ ', 0)', 'null', max_points)
+        ~ ' + coalesce(' ~ penalty_points ~ ', 0)',
+        min_points, 'null') }}
+{%- endmacro %}
+
+{% macro category_score(positive_points, penalty_points, min_points, max_points) -%}
+    round({{ category_points(positive_points, penalty_points, min_points, max_points) }}, 2)
+{%- endmacro %}
+
+{#- sum of the positive / the negative values of an expression (a rule's capped points) -#}
+{% macro positive_sum(expression, condition='true') -%}
+    sum(case when ({{ condition }}) and {{ expression }} > 0 then {{ expression }} else 0 end)
+{%- endmacro %}
+
+{% macro penalty_sum(expression, condition='true') -%}
+    sum(case when ({{ condition }}) and {{ expression }} < 0 then {{ expression }} else 0 end)
+{%- endmacro %}
+
+{% macro bounded_scores(fit_positive, fit_penalty, engagement_positive, engagement_penalty,
+    config='model_config') -%}
+    {{ category_score(fit_positive, fit_penalty,
+        config ~ '.fit_min_points', config ~ '.fit_max_points') }} as fit_score,
+    {{ category_score(engagement_positive, engagement_penalty,
+        config ~ '.engagement_min_points', config ~ '.engagement_max_points') }}
         as engagement_score
 {%- endmacro %}
 

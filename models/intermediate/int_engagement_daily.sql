@@ -23,6 +23,7 @@ final as (
     select
         contact_id,
         signal,
+        match_type,
         match_value,
         half_life_days,
         product_line,
@@ -43,7 +44,8 @@ final as (
         min(occurred_at) as first_event_at,
         max(occurred_at) as last_event_at
     from events
-    group by contact_id, signal, match_value, half_life_days, product_line, activity_date
+    group by
+        contact_id, signal, match_type, match_value, half_life_days, product_line, activity_date
 
 )
 

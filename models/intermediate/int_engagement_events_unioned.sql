@@ -1,7 +1,8 @@
 -- One long table of every engagement event from every marketing source (web, e-mail,
--- forms, event attendance): one row per raw event row, nothing dropped. Each row gets
--- its canonical event type (seed event_type_map), the contact it is scored for (after
--- merges), a bot flag, and an exclusion reason when it cannot be used.
+-- forms, event attendance) and of the CRM's sales activities (calls, e-mails, meetings):
+-- one row per raw event row, nothing dropped. Each row gets its canonical event type
+-- (seed event_type_map), the contact it is scored for (after merges), a bot flag, and an
+-- exclusion reason when it cannot be used.
 
 with
 
@@ -26,6 +27,12 @@ form_submissions as (
 event_attendance as (
 
     select * from {{ ref('stg_marketing__event_attendance') }}
+
+),
+
+sales_activities as (
+
+    select * from {{ ref('stg_crm__sales_activities') }}
 
 ),
 
@@ -115,6 +122,21 @@ unioned as (
         occurred_at,
         quality_issue
     from event_attendance
+
+    union all
+
+    select
+        'sales_activities' as source_table,
+        activity_id as event_id,
+        contact_id as raw_contact_id,
+        activity_type as raw_event_type,
+        cast(null as {{ dbt.type_string() }}) as event_detail,
+        cast(null as {{ dbt.type_string() }}) as session_id,
+        cast(null as {{ dbt.type_string() }}) as campaign_id,
+        cast(null as {{ dbt.type_string() }}) as product_line,
+        occurred_at,
+        quality_issue
+    from sales_activities
 
 ),
 

@@ -32,6 +32,7 @@ final as (
     select
         events.contact_id,
         patterns.signal,
+        patterns.match_type,
         patterns.match_value,
         patterns.half_life_days,
         events.product_line,
@@ -40,7 +41,8 @@ final as (
     inner join patterns
         on
             events.event_type = patterns.signal
-            and coalesce(events.event_detail, '') like patterns.match_value
+            and {{ value_matches(
+                'events.event_detail', 'patterns.match_type', 'patterns.match_value') }}
 
 )
 

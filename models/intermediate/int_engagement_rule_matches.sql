@@ -17,6 +17,7 @@ final as (
     select
         contact_id,
         signal,
+        match_type,
         match_value,
         half_life_days,
         product_line,

@@ -1,5 +1,6 @@
 -- Every pattern the scoring reads engagement events by: one row per signal (canonical
--- event type), match_value (a LIKE pattern on the event detail) and half-life. The
+-- event type), match type and match value (what the event detail must match, macro
+-- value_matches) and half-life. The
 -- patterns of the engagement rules of every scoring model (seed scoring_rules), and the
 -- four the disqualification rules count (spam reports, job applications, all page views
 -- and careers pages, never decayed). int_engagement_daily aggregates the events per
@@ -11,6 +12,7 @@ rule_patterns as (
 
     select distinct
         signal,
+        match_type,
         match_value,
         coalesce(half_life_days, 0) as half_life_days
     from {{ ref('int_scoring_rules_effective') }}
@@ -20,9 +22,10 @@ rule_patterns as (
 
 disqualification_patterns as (
 
-    {% for signal, match_value in disqualification_signal_patterns() %}
+    {% for signal, match_type, match_value in disqualification_signal_patterns() %}
         select
             '{{ signal }}' as signal,
+            '{{ match_type }}' as match_type,
             '{{ match_value }}' as match_value,
             0 as half_life_days
         {{ "union all" if not loop.last }}

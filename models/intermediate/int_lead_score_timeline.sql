@@ -15,9 +15,18 @@
 --     a breakpoint row of its own;
 --   * every piece is C + K / decay(age, h): summing the changes of C and of K per
 --     half-life class over time gives, at every event, engagement = C + sum K_h / decay;
+--   * a count band gives a constant while its count is within the band: it changes at
+--     its events and, for a decayed count, where decay takes the count down through
+--     count_max (into the band) or below count_min (out of it), at h * log2(bound / W):
+--     those moments are rows of their own, at the first microsecond past them; the bands
+--     that include 0 are every contact's start;
+--   * the arithmetic of scored_contacts: the engagement cap bounds the positive part,
+--     C + sum K_h / decay; the penalties P (constants: they never decay, a seed test) are
+--     kept apart and apply after it: engagement = max(min, min(C + sum, cap) + P);
 --   * between rows the score only decays (penalties never decay: a seed test), so it
---     rises above a threshold only at an event (exact) and falls below one either at an
---     event (exact) or by decay, found by bisection to the microsecond.
+--     rises above a threshold only at a row - an event, or a band entered by decay
+--     (exact) - and falls below one either at a row (exact) or by decay, found by
+--     bisection to the microsecond.
 -- Ages are days before the scoring date (as_of), so larger age = earlier.
 --
 -- Run after scored_contacts, not beside it: the two heaviest models of a 1M-contact build
@@ -28,7 +37,7 @@
 {%- set half_life_slots = range(1, 5) %}
 {%- set bisection_steps = 48 %}
 {%- set bisection_columns = [
-    'candidate_key', 'state_constant', 'fit_score', 'engagement_min_points',
+    'candidate_key', 'state_constant', 'state_penalty', 'fit_score', 'engagement_min_points',
     'engagement_max_points', 'total_min_points', 'total_max_points', 'lead_threshold',
     'mql_threshold', 'crossed_threshold',
 ] %}
@@ -58,16 +67,28 @@ components as (
 
 ),
 
+rule_matches as (
+
+    select * from {{ ref('int_engagement_rule_matches') }}
+
+),
+
 rules as (
 
     select
         scoring_model,
         rule_id,
         signal,
+        match_type,
         match_value,
         points,
         max_points,
         coalesce(half_life_days, 0) as half_life_days,
+        count_min,
+        count_max,
+        is_count_band,
+        -- what a count band gives while the count is within it
+        {{ clamp('points', '-abs(max_points)', 'abs(max_points)') }} as band_points,
         dense_rank() over (order by rule_id) as rule_number
     from {{ ref('int_scoring_rules_effective') }}
     where category = 'engagement' and points != 0
@@ -76,14 +97,15 @@ rules as (
 
 half_life_classes as (
 
-    -- every decaying half-life gets a slot (at most 4: a test on the seed)
+    -- every decaying half-life of a per-event rule gets a slot (at most 4: a test on the
+    -- seed); a count band is a constant between its changes, whatever its half-life
     select
         half_life_days,
         dense_rank() over (order by half_life_days) as class_slot
     from (
         select distinct half_life_days
         from rules
-        where half_life_days > 0
+        where half_life_days > 0 and not is_count_band
     ) as distinct_half_lives
 
 ),
@@ -95,7 +117,72 @@ rules_classified as (
         half_life_classes.class_slot
     from rules
     left join half_life_classes
-        on rules.half_life_days = half_life_classes.half_life_days
+        on
+            rules.half_life_days = half_life_classes.half_life_days
+            and not rules.is_count_band
+
+),
+
+band_starts as (
+
+    -- the count bands that include 0: every contact has their points before its first
+    -- matching event (split into positive points and penalties)
+    select
+        scoring_model,
+        sum(case when band_points > 0 then band_points else 0 end) as start_constant,
+        sum(case when band_points < 0 then band_points else 0 end) as start_penalty
+    from rules
+    where
+        is_count_band
+        and {{ in_count_band('0') }}
+    group by scoring_model
+
+),
+
+band_bounds as (
+
+    -- a count band with positive points from count_min > 0 can only have fired when the
+    -- contact had at least count_min matching events (a decayed count never exceeds the
+    -- plain count up to the scoring date)
+    select
+        contact_id,
+        scoring_model,
+        sum(band_points) as band_upper_bound
+    from (
+        select
+            rule_matches.contact_id,
+            rules.scoring_model,
+            rules.rule_id,
+            rules.count_min,
+            rules.band_points,
+            sum(rule_matches.event_count) as event_count
+        from rule_matches
+        inner join rules
+            on
+                rule_matches.signal = rules.signal
+                and rule_matches.match_type = rules.match_type
+                and rule_matches.match_value = rules.match_value
+                and rule_matches.half_life_days = rules.half_life_days
+        inner join model_config
+            on rules.scoring_model = model_config.scoring_model
+        where
+            rules.is_count_band
+            and rules.points > 0
+            and rules.count_min > 0
+            and (
+                model_config.product_line is null
+                or rule_matches.product_line is null
+                or rule_matches.product_line = model_config.product_line
+            )
+        group by
+            rule_matches.contact_id,
+            rules.scoring_model,
+            rules.rule_id,
+            rules.count_min,
+            rules.band_points
+    ) as band_counts
+    where event_count >= count_min
+    group by contact_id, scoring_model
 
 ),
 
@@ -111,18 +198,23 @@ slot_half_lives as (
 
 ),
 
-contact_bounds as (
+component_bounds as (
 
-    -- fit (constant) and a decay-free upper bound of the engagement a contact could ever
-    -- have had: each positive rule at most its cap, or all its points undecayed
+    -- fit (constant) and a decay-free upper bound of the engagement per event a contact
+    -- could ever have had: each positive rule at most its cap, or all its points undecayed
     select
         components.contact_id,
         components.scoring_model,
-        sum(case when components.category = 'fit' then components.points_after_cap else 0 end)
-            as fit_points,
+        {{ positive_sum('components.points_after_cap', "components.category = 'fit'") }}
+            as fit_positive_points,
+        {{ penalty_sum('components.points_after_cap', "components.category = 'fit'") }}
+            as fit_penalty_points,
         sum(
             case
-                when components.category = 'engagement' and components.points_per_match > 0
+                when
+                    components.category = 'engagement'
+                    and components.points_per_match > 0
+                    and not components.is_count_band
                     then
                         case
                             when components.points_before_decay < components.max_points
@@ -139,30 +231,61 @@ contact_bounds as (
 
 ),
 
+contact_bounds as (
+
+    -- every scorable contact and model: the bound adds the count bands it may have had
+    select
+        contacts.contact_id,
+        model_config.scoring_model,
+        coalesce(component_bounds.fit_positive_points, 0) as fit_positive_points,
+        coalesce(component_bounds.fit_penalty_points, 0) as fit_penalty_points,
+        coalesce(component_bounds.engagement_upper_bound, 0)
+        + coalesce(band_bounds.band_upper_bound, 0)
+        + coalesce(band_starts.start_constant, 0) as engagement_upper_bound
+    from contacts
+    cross join model_config
+    left join component_bounds
+        on
+            contacts.contact_id = component_bounds.contact_id
+            and model_config.scoring_model = component_bounds.scoring_model
+    left join band_bounds
+        on
+            contacts.contact_id = band_bounds.contact_id
+            and model_config.scoring_model = band_bounds.scoring_model
+    left join band_starts
+        on model_config.scoring_model = band_starts.scoring_model
+
+),
+
 candidates as (
 
     select
         contact_bounds.contact_id,
         model_config.scoring_model,
         model_config.product_line,
-        round({{ clamp(
-            'contact_bounds.fit_points',
-            'model_config.fit_min_points', 'model_config.fit_max_points') }}, 2) as fit_score,
+        {{ category_score(
+            'contact_bounds.fit_positive_points', 'contact_bounds.fit_penalty_points',
+            'model_config.fit_min_points', 'model_config.fit_max_points') }} as fit_score,
         model_config.engagement_min_points,
         model_config.engagement_max_points,
         model_config.total_min_points,
         model_config.total_max_points,
         model_config.lead_threshold,
         model_config.mql_threshold,
+        coalesce(band_starts.start_constant, 0) as start_constant,
+        coalesce(band_starts.start_penalty, 0) as start_penalty,
         -- a compact integer key: the timeline sorts millions of rows by it
         row_number() over (order by contact_bounds.contact_id, model_config.scoring_model)
             as candidate_key
     from contact_bounds
     inner join model_config
         on contact_bounds.scoring_model = model_config.scoring_model
+    left join band_starts
+        on contact_bounds.scoring_model = band_starts.scoring_model
     where
         {{ clamp(
-            clamp('contact_bounds.fit_points',
+            category_points(
+                'contact_bounds.fit_positive_points', 'contact_bounds.fit_penalty_points',
                 'model_config.fit_min_points', 'model_config.fit_max_points')
             ~ ' + ' ~ clamp('contact_bounds.engagement_upper_bound',
                 'model_config.engagement_min_points', 'model_config.engagement_max_points'),
@@ -197,13 +320,18 @@ scored_events as (
         rules_classified.max_points,
         rules_classified.half_life_days,
         rules_classified.class_slot,
+        rules_classified.is_count_band,
+        rules_classified.count_min,
+        rules_classified.count_max,
+        rules_classified.band_points,
         events.age_days,
         {{ decay_factor('events.age_days', 'rules_classified.half_life_days') }} as decay_at_event
     from events
     inner join rules_classified
         on
             events.event_type = rules_classified.signal
-            and coalesce(events.event_detail, '') like rules_classified.match_value
+            and {{ value_matches(
+                'events.event_detail', 'rules_classified.match_type', 'rules_classified.match_value') }}
     inner join candidates
         on
             events.contact_id = candidates.contact_id
@@ -221,6 +349,7 @@ rule_running as (
     select
         *,
         sum(points * decay_at_event) over rule_window as running_weight,
+        sum(decay_at_event) over rule_window as running_count_weight,
         row_number() over rule_window as event_number,
         lead(age_days) over rule_window as next_age_days,
         lag(decay_at_event) over rule_window as previous_decay_at_event
@@ -247,6 +376,7 @@ rule_pieces as (
             running_weight - points * decay_at_event as previous_weight,
             event_number - 1 as previous_event_number
         from rule_running
+        where not is_count_band
     ) as with_previous
 
 ),
@@ -279,13 +409,111 @@ rule_changes as (
 
 ),
 
+band_counts as (
+
+    -- a count band's count right after each of its events: the decayed count (a running
+    -- sum over the decay at each event, read at this one) or, without half-life, plain
+    select
+        *,
+        case
+            when half_life_days > 0 then running_count_weight / decay_at_event
+            else event_number
+        end as count_after
+    from rule_running
+    where is_count_band
+
+),
+
+band_levels as (
+
+    -- what the band gives right after each of its events, and where decay takes the count
+    -- down into the band (through count_max) or out of it (below count_min) before the
+    -- next event: rows of their own, at the first whole microsecond past the crossing
+    select
+        candidate_key,
+        rule_number,
+        points,
+        band_points,
+        count_min,
+        count_max,
+        age_days,
+        event_number,
+        0 as step,
+        1 as is_event,
+        case when {{ in_count_band('count_after') }} then band_points else 0 end as band_level
+    from band_counts
+    union all
+    select
+        candidate_key,
+        rule_number,
+        points,
+        band_points,
+        count_min,
+        count_max,
+        entry_age_days as age_days,
+        event_number,
+        1 as step,
+        0 as is_event,
+        band_points as band_level
+    from (
+        select
+            *,
+            {{ count_crossing_age('running_count_weight', 'count_max') }} as entry_age_days
+        from band_counts
+        where half_life_days > 0 and count_max > 0 and count_after > count_max
+    ) as entering
+    where entry_age_days >= coalesce(next_age_days, 0)
+    union all
+    select
+        candidate_key,
+        rule_number,
+        points,
+        band_points,
+        count_min,
+        count_max,
+        exit_age_days as age_days,
+        event_number,
+        2 as step,
+        0 as is_event,
+        0 as band_level
+    from (
+        select
+            *,
+            {{ count_crossing_age('running_count_weight', 'count_min') }} as exit_age_days
+        from band_counts
+        where half_life_days > 0 and count_min > 0 and count_after >= count_min
+    ) as leaving
+    where exit_age_days >= coalesce(next_age_days, 0)
+
+),
+
+band_changes as (
+
+    -- how much each of those moments changes what the band gives (from what every
+    -- contact has before any event: the band's points when it includes 0)
+    select
+        *,
+        band_level - coalesce(
+            lag(band_level) over (
+                partition by candidate_key, rule_number
+                order by age_days desc, event_number asc, step asc
+            ),
+            case when {{ in_count_band('0') }} then band_points else 0 end
+        ) as delta_level
+    from band_levels
+
+),
+
 stream as (
 
+    -- the changes of the positive constant, the penalties (constants: they never decay)
+    -- and the exponential weights, per moment
     select
         candidate_key,
         age_days,
         1 as is_event,
-        delta_constant,
+        case when points > 0 then delta_constant else 0 end as delta_constant,
+        case when points < 0 then delta_constant else 0 end as delta_penalty,
         class_slot,
         delta_weight,
         (cast(round(points * 100, 0) as {{ dbt.type_bigint() }}) + 1000000) * 10000
@@ -298,6 +526,7 @@ stream as (
         uncap_age_days as age_days,
         0 as is_event,
         -max_points * sign(points) as delta_constant,
+        0 as delta_penalty,
         class_slot,
         running_weight as delta_weight,
         cast(null as {{ dbt.type_bigint() }}) as trigger_key
@@ -305,6 +534,19 @@ stream as (
     where
         uncap_age_days > coalesce(next_age_days, 0)
         and uncap_age_days > 0
+    union all
+    select
+        candidate_key,
+        age_days,
+        is_event,
+        case when points > 0 then delta_level else 0 end as delta_constant,
+        case when points < 0 then delta_level else 0 end as delta_penalty,
+        cast(null as {{ dbt.type_int() }}) as class_slot,
+        0 as delta_weight,
+        (cast(round(delta_level * 100, 0) as {{ dbt.type_bigint() }}) + 1000000) * 10000
+        + rule_number as trigger_key
+    from band_changes
+    where delta_level != 0
 
 ),
 
@@ -315,6 +557,7 @@ stream_by_age as (
         age_days,
         max(is_event) as is_event,
         sum(delta_constant) as delta_constant,
+        sum(delta_penalty) as delta_penalty,
         {% for slot in half_life_slots %}
             sum(case when class_slot = {{ slot }} then delta_weight else 0 end)
                 as delta_weight_{{ slot }},
@@ -332,7 +575,8 @@ states as (
     -- narrow rows; the contact's settings are joined after it)
     select
         stream_by_age.*,
-        sum(stream_by_age.delta_constant) over running_window as state_constant,
+        sum(stream_by_age.delta_constant) over running_window as running_constant,
+        sum(stream_by_age.delta_penalty) over running_window as running_penalty,
         {% for slot in half_life_slots %}
             sum(stream_by_age.delta_weight_{{ slot }}) over running_window
                 as state_weight_{{ slot }},
@@ -354,6 +598,8 @@ configured_states as (
         {% for slot in half_life_slots %}
             slot_half_lives.half_life_{{ slot }},
         {% endfor %}
+        candidates.start_constant + states.running_constant as state_constant,
+        candidates.start_penalty + states.running_penalty as state_penalty,
         candidates.fit_score,
         candidates.engagement_min_points,
         candidates.engagement_max_points,
@@ -421,10 +667,11 @@ event_changes as (
     select
         candidate_key,
         age_days,
-        1 as change_order,
+        case when is_event = 1 then 1 else 0 end as change_order,
         lead_score,
         band_rank,
-        'event' as change_kind,
+        -- a count band can also change where decay takes its count into or out of it
+        case when is_event = 1 then 'event' else 'decay' end as change_kind,
         case
             when band_rank > band_rank_before then mod(top_trigger_key, 10000)
             else mod(bottom_trigger_key, 10000)

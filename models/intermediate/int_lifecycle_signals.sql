@@ -69,6 +69,7 @@ hand_raiser_rules as (
         rules.scoring_model,
         rules.rule_id,
         rules.signal,
+        rules.match_type,
         rules.match_value,
         rules.reason_text
     from {{ ref('int_scoring_rules_effective') }} as rules
@@ -135,7 +136,8 @@ hand_raises as (
     inner join hand_raiser_rules
         on
             hand_raise_events.event_type = hand_raiser_rules.signal
-            and coalesce(hand_raise_events.event_detail, '') like hand_raiser_rules.match_value
+            and {{ value_matches('hand_raise_events.event_detail',
+                'hand_raiser_rules.match_type', 'hand_raiser_rules.match_value') }}
     inner join model_config
         on hand_raiser_rules.scoring_model = model_config.scoring_model
     inner join contacts

@@ -55,7 +55,9 @@ contacts_created_after_as_of as (
 
 engagement_events as (
 
-    -- usable, human events count only up to the scoring date, for a contact that exists then
+    -- usable, human events count only up to the scoring date, for a contact that exists
+    -- then. Sales activities are in the event union too (they can be scored), but they are
+    -- accounted for once, as CRM rows the lifecycle uses (crm_rows_unused_by_the_lifecycle)
     select
         events.source_table,
         events.event_id as record_key,
@@ -74,10 +76,13 @@ engagement_events as (
     left join contacts_created_after_as_of
         on events.contact_id = contacts_created_after_as_of.contact_id
     where
-        events.is_excluded
-        or events.is_bot_activity
-        or events.occurred_at > {{ as_of_timestamp() }}
-        or contacts_created_after_as_of.contact_id is not null
+        events.source_table != 'sales_activities'
+        and (
+            events.is_excluded
+            or events.is_bot_activity
+            or events.occurred_at > {{ as_of_timestamp() }}
+            or contacts_created_after_as_of.contact_id is not null
+        )
 
 ),
 

@@ -4,8 +4,11 @@
 -- is applied in exactly one place.
 --   fit rules:        points once when the attribute matches (no decay);
 --   engagement rules: points per matching event, each decayed by its age at the scoring
---                     date (half-life in days), summed, then capped at +/- max_points
---                     (macro engagement_components, shared with the backtest).
+--                     date (half-life in days), summed, then capped at +/- max_points;
+--                     or, for a count band, its points once when the contact's count of
+--                     matching events (decayed when the rule has a half-life) is within
+--                     the band, no events at all included (macro engagement_components,
+--                     shared with the backtest).
 -- A product-line model ignores events tagged with another product line.
 
 with
@@ -31,6 +34,15 @@ rule_matches as (
 
 ),
 
+contacts as (
+
+    select
+        contact_id,
+        0 as cut_number
+    from {{ ref('int_contacts_deduplicated') }}
+
+),
+
 fit_components as (
 
     select
@@ -41,6 +53,7 @@ fit_components as (
         rules.reason_text,
         rules.points as points_per_match,
         rules.max_points,
+        false as is_count_band,
         cast(null as {{ dbt.type_bigint() }}) as event_count,
         cast(null as {{ type_double() }}) as decayed_event_count,
         cast(rules.points as {{ dbt.type_float() }}) as points_before_decay,
@@ -53,7 +66,8 @@ fit_components as (
         on
             rules.category = 'fit'
             and fit_attributes.attribute = rules.signal
-            and lower(fit_attributes.attribute_value) like rules.match_value
+            and {{ value_matches(
+                'fit_attributes.attribute_value', 'rules.match_type', 'rules.match_value') }}
 
 ),
 
@@ -67,13 +81,14 @@ engagement_components as (
         reason_text,
         points_per_match,
         max_points,
+        is_count_band,
         event_count,
         decayed_event_count,
         points_before_decay,
         points_after_decay,
         points_after_cap,
         last_event_at
-    from {{ engagement_components('rule_matches') }} as capped
+    from {{ engagement_components('rule_matches', 'contacts') }} as capped
 
 ),
 

@@ -16,7 +16,8 @@
     'target_lead_lift',
 ] %}
 {%- set version_inputs = {
-    'scoring_rules': "rule_id, category, signal, match_value, points, max_points, half_life_days",
+    'scoring_rules': "rule_id, category, signal, match_type, match_value, points, max_points,"
+        ~ " half_life_days, count_min, count_max",
     'score_caps': "category, min_points, max_points",
     'scoring_settings': "setting, value",
     'disqualification_rules': "reason_code, priority, is_enabled",

@@ -1,7 +1,9 @@
 -- The account view of the lead score (account-based marketing): one row per account and
 -- scoring model, for every account with at least one scored contact, as of the scoring date.
---   account fit         the fit rules on account attributes (industry, company size, named
---                       target account), counted once per account, within the fit bounds;
+--   account fit         the fit rules on account attributes (industry, company size or
+--                       employee count, named target account), counted once per account,
+--                       within the fit bounds (the scored-contact arithmetic: the cap
+--                       bounds the positive points, penalties apply after it);
 --   account engagement  the engagement scores of the account's top N contacts summed (the
 --                       Marketo practice), capped at account_engagement_max_points;
 --   account lead score  fit + engagement.
@@ -121,7 +123,7 @@ account_fit_rules as (
             and components.rule_id = rules.rule_id
     where
         rules.category = 'fit'
-        and rules.signal in ('industry', 'company_size_band', 'is_target_account')
+        and rules.signal in ('industry', 'company_size_band', 'employee_count', 'is_target_account')
     group by
         account_contacts.account_id,
         account_contacts.scoring_model,
@@ -134,7 +136,8 @@ account_fit as (
     select
         account_id,
         scoring_model,
-        sum(points_after_cap) as fit_points
+        {{ positive_sum('points_after_cap') }} as positive_points,
+        {{ penalty_sum('points_after_cap') }} as penalty_points
     from account_fit_rules
     group by account_id, scoring_model
 
@@ -257,8 +260,8 @@ rolled_up as (
         account_stages.scoring_model,
         usable_accounts.account_name,
         coalesce(usable_accounts.is_target_account, false) as is_target_account,
-        {{ clamp(
-            'coalesce(account_fit.fit_points, 0)',
+        {{ category_points(
+            'account_fit.positive_points', 'account_fit.penalty_points',
             'model_config.fit_min_points', 'model_config.fit_max_points') }}
             as account_fit_score,
         {{ clamp(

@@ -6,6 +6,9 @@
 -- Contacts disqualified now (by the scoring engine or by sales) never appear: the alert
 -- list is sales' worklist, and their history keeps the MQL entry.
 
+{%- set band_count = "case when coalesce(rules.half_life_days, 0) > 0"
+    ~ " then rule_totals.decayed_event_count else rule_totals.event_count end" %}
+
 with
 
 history as (
@@ -118,32 +121,106 @@ alerted_events as (
 scored_touches as (
 
     -- every scored event up to the MQL moment, with its rule's points and its decay then
+    -- (to the microsecond: decay can take a count band's count into the band at any
+    -- moment, and the MQL moment is then that moment)
     select
-        entries.alert_id,
-        rules.rule_id,
-        rules.reason_text,
-        rules.points,
-        rules.max_points,
-        alerted_events.occurred_at,
-        rules.points * {{ decay_factor(
-            dbt.datediff('alerted_events.occurred_at', 'entries.became_mql_at', 'second')
-            ~ ' / 86400.0', 'rules.half_life_days') }} as points_at_mql
-    from entries
-    inner join alerted_events
-        on
-            entries.contact_id = alerted_events.contact_id
-            and entries.became_mql_at >= alerted_events.occurred_at
+        *,
+        points * decay_at_mql as points_at_mql
+    from (
+        select
+            entries.alert_id,
+            rules.rule_id,
+            rules.reason_text,
+            rules.points,
+            rules.max_points,
+            rules.is_count_band,
+            alerted_events.occurred_at,
+            {{ decay_factor(
+                dbt.datediff('alerted_events.occurred_at', 'entries.became_mql_at', 'microsecond')
+                ~ ' / 86400000000.0', 'rules.half_life_days') }} as decay_at_mql
+        from entries
+        inner join alerted_events
+            on
+                entries.contact_id = alerted_events.contact_id
+                and entries.became_mql_at >= alerted_events.occurred_at
+        inner join rules
+            on
+                entries.scoring_model = rules.scoring_model
+                and rules.category = 'engagement'
+                and rules.points != 0
+                and alerted_events.event_type = rules.signal
+                and {{ value_matches(
+                    'alerted_events.event_detail', 'rules.match_type', 'rules.match_value') }}
+        where
+            entries.product_line is null
+            or alerted_events.product_line is null
+            or alerted_events.product_line = entries.product_line
+    ) as touches
+
+),
+
+rule_totals as (
+
+    -- per alert and rule: its events' points then, their decayed count and their count;
+    -- a count band that includes 0 also counts for a contact without any matching event
+    select
+        alert_id,
+        rule_id,
+        sum(points_at_mql) as rule_points,
+        sum(decay_at_mql) as decayed_event_count,
+        sum(event_count) as event_count
+    from (
+        select
+            alert_id,
+            rule_id,
+            points_at_mql,
+            decay_at_mql,
+            1 as event_count
+        from scored_touches
+        union all
+        select
+            entries.alert_id,
+            rules.rule_id,
+            0 as points_at_mql,
+            0 as decay_at_mql,
+            0 as event_count
+        from entries
+        inner join rules
+            on entries.scoring_model = rules.scoring_model
+        where
+            rules.category = 'engagement'
+            and rules.points != 0
+            and rules.is_count_band
+            and coalesce(rules.count_min, 0) <= 0
+    ) as touches
+    group by alert_id, rule_id
+
+),
+
+rule_points_at_mql as (
+
+    -- each rule's points then, as int_score_components gives them: per event, capped; a
+    -- count band its points once while the (decayed) count is within it
+    select
+        rule_totals.alert_id,
+        case
+            when not rules.is_count_band
+                then {{ clamp(
+                    'rule_totals.rule_points', '-rules.max_points', 'rules.max_points') }}
+            when
+                (rules.count_min is null or {{ band_count }} >= rules.count_min)
+                and (rules.count_max is null or {{ band_count }} <= rules.count_max)
+                then {{ clamp(
+                    'rules.points', '-abs(rules.max_points)', 'abs(rules.max_points)') }}
+            else 0
+        end as points_after_cap
+    from rule_totals
+    inner join entries
+        on rule_totals.alert_id = entries.alert_id
     inner join rules
         on
             entries.scoring_model = rules.scoring_model
-            and rules.category = 'engagement'
-            and rules.points != 0
-            and alerted_events.event_type = rules.signal
-            and coalesce(alerted_events.event_detail, '') like rules.match_value
-    where
-        entries.product_line is null
-        or alerted_events.product_line is null
-        or alerted_events.product_line = entries.product_line
+            and rule_totals.rule_id = rules.rule_id
 
 ),
 
@@ -151,16 +228,9 @@ engagement_at_mql as (
 
     select
         alert_id,
-        sum({{ clamp('rule_points', '-max_points', 'max_points') }}) as engagement_points
-    from (
-        select
-            alert_id,
-            rule_id,
-            max_points,
-            sum(points_at_mql) as rule_points
-        from scored_touches
-        group by alert_id, rule_id, max_points
-    ) as per_rule
+        {{ positive_sum('points_after_cap') }} as positive_points,
+        {{ penalty_sum('points_after_cap') }} as penalty_points
+    from rule_points_at_mql
     group by alert_id
 
 ),
@@ -170,7 +240,8 @@ fit_points as (
     select
         contact_id,
         scoring_model,
-        sum(points_after_cap) as fit_points
+        {{ positive_sum('points_after_cap') }} as positive_points,
+        {{ penalty_sum('points_after_cap') }} as penalty_points
     from components
     where category = 'fit'
     group by contact_id, scoring_model
@@ -179,7 +250,8 @@ fit_points as (
 
 score_at_mql as (
 
-    -- the same bounds and rounding as the scored-contact mart, at the MQL moment
+    -- the same arithmetic as the scored-contact mart (macros in score_fields.sql), at the
+    -- MQL moment
     select
         alert_id,
         fit_score,
@@ -189,10 +261,12 @@ score_at_mql as (
     from (
         select
             entries.alert_id,
-            round({{ clamp('coalesce(fit_points.fit_points, 0)',
-                'model_config.fit_min_points', 'model_config.fit_max_points') }}, 2) as fit_score,
-            round({{ clamp('coalesce(engagement_at_mql.engagement_points, 0)',
-                'model_config.engagement_min_points', 'model_config.engagement_max_points') }}, 2)
+            {{ category_score(
+                'fit_points.positive_points', 'fit_points.penalty_points',
+                'model_config.fit_min_points', 'model_config.fit_max_points') }} as fit_score,
+            {{ category_score(
+                'engagement_at_mql.positive_points', 'engagement_at_mql.penalty_points',
+                'model_config.engagement_min_points', 'model_config.engagement_max_points') }}
                 as engagement_score,
             model_config.total_min_points,
             model_config.total_max_points
@@ -226,6 +300,8 @@ touchpoints_ranked as (
     from scored_touches
     inner join entries
         on scored_touches.alert_id = entries.alert_id
+    -- a count band gives points for a number of actions, not for each one
+    where not scored_touches.is_count_band
 
 ),
 

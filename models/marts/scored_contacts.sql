@@ -1,8 +1,11 @@
 -- The scored-contact mart: one row per contact and scoring model, as of the scoring date.
--- fit_score and engagement_score are the capped sums of int_score_components per
--- category; lead_score is their sum within the total bounds, or 0 for a disqualified
--- contact (who keeps the components for audit). Grades, tier and the sales-ready flag
--- come from the thresholds of the seed scoring_settings.
+-- fit_score and engagement_score are, per category, the positive points of
+-- int_score_components within the category's cap, plus its penalties (a penalty is never
+-- swallowed by a cap), kept at or above the category's minimum; lead_score is their sum
+-- within the total bounds, or 0 for a disqualified contact (who keeps the components for
+-- audit). Grades, tier and the sales-ready flag come from the thresholds of the seed
+-- scoring_settings (macros in score_fields.sql). top_reasons: the largest contributions,
+-- and every penalty beyond them.
 
 with
 
@@ -45,9 +48,12 @@ category_points as (
     select
         contact_id,
         scoring_model,
-        sum(case when category = 'fit' then points_after_cap else 0 end) as fit_points,
-        sum(case when category = 'engagement' then points_after_cap else 0 end)
-            as engagement_points
+        {{ positive_sum('points_after_cap', "category = 'fit'") }} as fit_positive_points,
+        {{ penalty_sum('points_after_cap', "category = 'fit'") }} as fit_penalty_points,
+        {{ positive_sum('points_after_cap', "category = 'engagement'") }}
+            as engagement_positive_points,
+        {{ penalty_sum('points_after_cap', "category = 'engagement'") }}
+            as engagement_penalty_points
     from components
     group by contact_id, scoring_model
 
@@ -62,12 +68,13 @@ reasons_ranked as (
         || case when points_after_cap > 0 then '+' else '' end
         || cast(cast(round(points_after_cap, 0) as {{ dbt.type_int() }}) as {{ dbt.type_string() }})
         || ')' as reason_label,
+        points_after_cap < 0 as is_penalty,
         row_number() over (
             partition by contact_id, scoring_model
             order by abs(points_after_cap) desc, rule_id
         ) as reason_rank
     from components
-    where round(points_after_cap, 0) != 0
+    where round(points_after_cap, 0) != 0 or points_after_cap < 0
 
 ),
 
@@ -82,7 +89,10 @@ top_reasons as (
     from reasons_ranked
     inner join model_config
         on reasons_ranked.scoring_model = model_config.scoring_model
-    where reasons_ranked.reason_rank <= model_config.top_reasons_count
+    -- the largest reasons, and every penalty beyond them (a penalty is always explained)
+    where
+        reasons_ranked.reason_rank <= model_config.top_reasons_count
+        or reasons_ranked.is_penalty
     group by reasons_ranked.contact_id, reasons_ranked.scoring_model
 
 ),
@@ -93,7 +103,10 @@ scored as (
         scorable_contacts.contact_id,
         model_config.scoring_model,
         scorable_contacts.account_id,
-        {{ bounded_scores('category_points.fit_points', 'category_points.engagement_points') }},
+        {{ bounded_scores(
+            'category_points.fit_positive_points', 'category_points.fit_penalty_points',
+            'category_points.engagement_positive_points',
+            'category_points.engagement_penalty_points') }},
         disqualified.contact_id is not null as is_disqualified,
         disqualified.disqualification_reason,
         top_reasons.top_reasons,

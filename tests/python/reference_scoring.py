@@ -111,6 +111,55 @@ def sql_like(value: str, pattern: str) -> bool:
     return re.fullmatch(regex, value, flags=re.DOTALL) is not None
 
 
+MATCH_TYPES = ("like", "equals", "in", "regex", "between")
+_NUMBER = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)\s*")
+
+
+def normalize_match(match_type: str | None, match_value: str | None) -> tuple[str, str]:
+    """A rule's (match_type, match_value) as written in the seed, read the documented way:
+    the type lower case (empty = like); the value lower case with whitespace runs as one
+    space, for `in` without spaces around the `|`; a regex only trimmed (matching ignores
+    case instead); a `between` range without spaces."""
+    kind = normalize_key(match_type) or "like"
+    raw = match_value or ""
+    if kind == "regex":
+        value = raw.strip(" ")
+    elif kind == "between":
+        value = re.sub(r"\s+", "", raw)
+    elif kind == "in":
+        value = re.sub(r" ?\| ?", "|", normalize_key(raw) or "")
+    else:
+        value = normalize_key(raw) or ""
+    return kind, value
+
+
+def _number(text: str) -> float | None:
+    return float(text) if _NUMBER.fullmatch(text) else None
+
+
+def value_matches(value: str | None, match_type: str, match_value: str) -> bool:
+    """Does a value (fit attribute, event detail; None = empty) match a rule? Compared in
+    lower case: like = SQL LIKE (`_` any one character); equals = the whole value (`_` is an
+    underscore); in = one of the `|`-separated values; regex = a regular expression found
+    anywhere, ignoring case; between = a number within low..high, ends included, an empty
+    end unbounded (a value that is not a number matches nothing)."""
+    text = (value or "").lower()
+    if match_type == "equals":
+        return text == match_value
+    if match_type == "in":
+        return text in match_value.split("|")
+    if match_type == "regex":
+        return re.search(match_value, text, flags=re.IGNORECASE) is not None
+    if match_type == "between":
+        number = _number(text)
+        parts = match_value.split("..")
+        low = _number(parts[0]) if parts[0] else None
+        high = _number(parts[1]) if len(parts) > 1 and parts[1] else None
+        return (number is not None and (low is None or number >= low)
+                and (high is None or number <= high))
+    return sql_like(text, match_value)
+
+
 def clamp(value: float, lower: float | None, upper: float | None) -> float:
     if lower is not None and value < lower:
         return lower
@@ -149,11 +198,22 @@ class Rule:
     rule_id: str
     category: str  # fit | engagement
     signal: str  # fit: attribute name; engagement: canonical event type
-    match_value: str  # SQL LIKE pattern, lower case
+    match_type: str  # like | equals | in | regex | between
+    match_value: str  # what the value must match, normalized (normalize_match)
     points: float
     max_points: float
     half_life_days: float | None
     reason_text: str
+    count_min: float | None = None  # a count band: points once while the count is within
+    count_max: float | None = None  # [count_min, count_max] (an empty end unbounded)
+
+    @property
+    def is_count_band(self) -> bool:
+        return self.count_min is not None or self.count_max is not None
+
+    def in_band(self, count: float) -> bool:
+        return ((self.count_min is None or count >= self.count_min)
+                and (self.count_max is None or count <= self.count_max))
 
 
 @dataclass(frozen=True)
@@ -219,11 +279,14 @@ def load_config(seeds_dir: Path = SEEDS_DIR) -> Config:
             rule_id=r["rule_id"],
             category=normalize_key(r["category"]),
             signal=normalize_key(r["signal"]),
-            match_value=normalize_key(r["match_value"]),
+            match_type=normalize_match(r.get("match_type"), r["match_value"])[0],
+            match_value=normalize_match(r.get("match_type"), r["match_value"])[1],
             points=float(r["points"]),
             max_points=float(r["max_points"]),
             half_life_days=_float(r["half_life_days"]),
             reason_text=r["reason_text"],
+            count_min=_float(r.get("count_min")),
+            count_max=_float(r.get("count_max")),
         )
         for r in seed("scoring_rules")
         if normalize_key(r["scoring_model"]) in models  # rules of unknown models apply nowhere
@@ -282,6 +345,12 @@ class Contact:
     country_code: str | None
     lead_source: str | None
     created_at: datetime
+    has_email_opt_out: bool = False
+
+
+def _truthy(value: object) -> bool:
+    """A raw boolean: true, or text that reads as true; null or unreadable -> False."""
+    return value is True or str(value).strip().lower() in ("true", "t", "1")
 
 
 def _survivor_per_id(rows: list[Mapping], id_column: str, time_column: str,
@@ -390,6 +459,7 @@ def stage_contacts(rows: list[Mapping], now: datetime) -> tuple[dict[str, Contac
                 country_code=country.upper() if country else None,
                 lead_source=lower_trim(row.get("lead_source")),
                 created_at=rec["created_at"],
+                has_email_opt_out=_truthy(row.get("email_opt_out")),
             )
     return contacts, id_map
 
@@ -449,11 +519,14 @@ def build_profile(contact: Contact, accounts: Mapping[str, Account], config: Con
         "seniority": seniority,
         "department": department,
         "company_size_band": band,
+        "employee_count": str(account.employee_count) if account and account.employee_count is not None else None,
         "industry": account.industry_key if account else None,
         "country": country.lower() if country else None,
         "is_target_account": "true" if account and account.is_target_account else "false",
         "email_type": email_type,
-        "lead_source": contact.lead_source,
+        "email_opt_out": "true" if contact.has_email_opt_out else "false",
+        # undocumented: runs of spaces and hyphens read as `_` (`partner portal` = partner_portal)
+        "lead_source": re.sub(r"[ -]+", "_", contact.lead_source) if contact.lead_source else None,
     }
     return Profile(contact, account, seniority, department, band, email_type, attributes)
 
@@ -523,6 +596,20 @@ def stage_events(raw: Mapping[str, list[Mapping]], id_map: Mapping[str, str | No
                 continue
             events.append(Event(table, event_id, id_map[raw_contact], event_type, detail,
                                 campaign, product_line, occurred))
+    # the CRM's sales activities are events too (sales_call, ...), staged like the others;
+    # an activity type the map does not list scores nothing
+    activities = list(raw.get("raw_crm.sales_activities", []))
+    for activity_id, row in _survivor_per_id(activities, "activity_id", "occurred_at",
+                                             ["contact_id", "activity_type"]).items():
+        occurred = as_datetime(row.get("occurred_at"))
+        raw_contact = trim(row.get("contact_id"))
+        if occurred is None or occurred > now or raw_contact is None:
+            continue
+        event_type = config.event_type_map.get(("sales_activities", lower_trim(row.get("activity_type"))))
+        if event_type is None or raw_contact not in id_map or id_map[raw_contact] is None:
+            continue
+        events.append(Event("sales_activities", activity_id, id_map[raw_contact], event_type, None,
+                            None, None, occurred))
     flag_bots(events, config)
     return events
 
@@ -601,20 +688,20 @@ class ContactScore:
     is_sales_ready: bool
     top_reasons: str
     components: list[Component]
-    # unrounded category totals, for tolerant comparisons near thresholds
+    # unrounded category scores, for tolerant comparisons near thresholds
     fit_points_raw: float = 0.0
     engagement_points_raw: float = 0.0
 
 
 def fit_components(profile: Profile, rules: list[Rule]) -> list[Component]:
-    """Each fit rule whose attribute value (lower case) matches its LIKE pattern gives its
-    points once, capped at +/- max_points. A missing attribute matches nothing."""
+    """Each fit rule whose attribute value matches it (value_matches) gives its points
+    once, capped at +/- max_points. A missing attribute matches nothing."""
     components = []
     for rule in rules:
         if rule.category != "fit":
             continue
         value = profile.attributes.get(rule.signal)
-        if value is None or not sql_like(value.lower(), rule.match_value):
+        if value is None or not value_matches(value, rule.match_type, rule.match_value):
             continue
         capped = clamp(rule.points, -abs(rule.max_points), abs(rule.max_points))
         components.append(Component(rule.rule_id, "fit", rule.reason_text, None, rule.points, capped))
@@ -624,9 +711,12 @@ def fit_components(profile: Profile, rules: list[Rule]) -> list[Component]:
 def engagement_components(events: list[Event], rules: list[Rule], product_line: str | None,
                           as_of: datetime) -> list[Component]:
     """Each engagement rule earns its points for every matching human event up to as_of
-    (event type = signal, event detail LIKE match_value), each decayed by its age; the
-    rule's total is capped at +/- max_points. A product-line model ignores events tagged
-    with another product line; untagged events count."""
+    (event type = signal, event detail matching it: value_matches), each decayed by its age; the
+    rule's total is capped at +/- max_points. A count band (count_min or count_max) instead
+    gives its points once (capped) when the matching events - the sum of their decay factors
+    when the rule has a half-life, else their number - are within [count_min, count_max];
+    a band that includes 0 fires without any matching event. A product-line model ignores
+    events tagged with another product line; untagged events count."""
     counted = [
         e for e in events
         if e.bot_reason is None
@@ -637,7 +727,16 @@ def engagement_components(events: list[Event], rules: list[Rule], product_line: 
     for rule in rules:
         if rule.category != "engagement":
             continue
-        matching = [e for e in counted if e.event_type == rule.signal and sql_like(e.detail or "", rule.match_value)]
+        matching = [e for e in counted
+                    if e.event_type == rule.signal and value_matches(e.detail, rule.match_type, rule.match_value)]
+        if rule.is_count_band:
+            decayed = sum(decay_factor(e.occurred_at, as_of, rule.half_life_days) for e in matching)
+            count = decayed if rule.half_life_days else len(matching)
+            if rule.in_band(count):
+                capped = clamp(rule.points, -abs(rule.max_points), abs(rule.max_points))
+                components.append(Component(rule.rule_id, "engagement", rule.reason_text, len(matching),
+                                            rule.points, capped))
+            continue
         if not matching:
             continue
         after_decay = rule.points * sum(decay_factor(e.occurred_at, as_of, rule.half_life_days) for e in matching)
@@ -679,23 +778,36 @@ def disqualification_reasons(profile: Profile, events: list[Event], as_of: datet
 
 
 def _top_reasons(components: list[Component], count: int) -> str | None:
-    shown = [c for c in components if round_half_away(c.points_after_cap) != 0]
+    """The `count` largest contributions (by size), then every penalty beyond them: a
+    penalty is always explained."""
+    shown = [c for c in components if round_half_away(c.points_after_cap) != 0 or c.points_after_cap < 0]
     shown.sort(key=lambda c: (-abs(c.points_after_cap), c.rule_id))
+    shown = [c for i, c in enumerate(shown) if i < count or c.points_after_cap < 0]
     labels = [
         f"{c.reason_text} ({'+' if c.points_after_cap > 0 else ''}{int(round_half_away(c.points_after_cap))})"
-        for c in shown[:count]
+        for c in shown
     ]
     return "; ".join(labels) or None
+
+
+def category_points(components: list[Component], category: str, bounds: tuple[float | None, float | None]) -> float:
+    """A category's score before rounding: the category cap bounds its positive points;
+    penalties (negative points) apply after it, so a cap never swallows a penalty; then the
+    category's minimum: max(min, min(positive, max) + penalties)."""
+    low, high = bounds
+    positive = sum(c.points_after_cap for c in components if c.category == category and c.points_after_cap > 0)
+    penalty = sum(c.points_after_cap for c in components if c.category == category and c.points_after_cap < 0)
+    return clamp(clamp(positive, None, high) + penalty, low, None)
 
 
 def score_contact(profile: Profile, events: list[Event], model: str, as_of: datetime,
                   config: Config, reasons: list[str]) -> ContactScore:
     rules = config.rules_of(model)
     components = fit_components(profile, rules) + engagement_components(events, rules, config.models[model], as_of)
-    fit_raw = sum(c.points_after_cap for c in components if c.category == "fit")
-    engagement_raw = sum(c.points_after_cap for c in components if c.category == "engagement")
-    fit = round_half_away(clamp(fit_raw, *config.cap(model, "fit")), 2)
-    engagement = round_half_away(clamp(engagement_raw, *config.cap(model, "engagement")), 2)
+    fit_raw = category_points(components, "fit", config.cap(model, "fit"))
+    engagement_raw = category_points(components, "engagement", config.cap(model, "engagement"))
+    fit = round_half_away(fit_raw, 2)
+    engagement = round_half_away(engagement_raw, 2)
     disqualified = bool(reasons)
     lead = 0.0 if disqualified else round(clamp(fit + engagement, *config.cap(model, "total")), 2)
 

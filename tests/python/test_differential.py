@@ -19,6 +19,7 @@ events only one side counts.
 
 from __future__ import annotations
 
+import csv
 import json
 import random
 import shutil
@@ -26,6 +27,7 @@ from datetime import datetime, timedelta, timezone
 from itertools import count
 from pathlib import Path
 
+import duckdb
 import pytest
 from conftest import query_dicts, write_raw_tables
 from hypothesis import HealthCheck, Phase, given, settings
@@ -106,6 +108,7 @@ ASSETS = ("Lead Scoring Benchmark Report", "Marketing Automation Playbook", "Pro
 PRODUCT_LINES = (None, None, "analytics", " Analytics ", "automation", "AUTOMATION", "data_platform", "")
 ATTENDANCE_TYPES = ("Webinar", "WEBINAR", "webinar", "meeting", "Demo", "demo", "conference")
 ATTENDANCE_STATUSES = ("Registered", "registered", "Attended", "ATTENDED ", "No Show", "no-show", "cancelled")
+ACTIVITY_TYPES = ("call", "Call", "email", "EMAIL", " meeting", "meeting", "linkedin_message", None)
 
 
 def _ts(rng: random.Random, low_days: float, high_days: float) -> datetime:
@@ -277,11 +280,56 @@ def populations(draw: st.DrawFn) -> Population:
     for table in ref.EVENT_TABLES:
         raw[f"raw_marketing.{table}"] = []
     behaviours = ("bot_clicker", "flood", "careers", "applicant", "spam", "hot")
+    raw["raw_crm.sales_activities"] = []
     for contact_id in sorted({r["contact_id"] for r in contact_rows}):
         behaviour = {b for b in behaviours if draw(st.integers(0, 99)) >= (75 if b == "hot" else 92)}
         for table, rows in _events_for(rng, contact_id, ids, behaviour).items():
             raw[f"raw_marketing.{table}"].extend(rows)
+        raw["raw_crm.sales_activities"].extend(_activities_for(rng, contact_id, ids))
     return raw
+
+
+def _activities_for(rng: random.Random, contact_id: str, ids: count) -> list[dict]:
+    """Sales activities (calls, e-mails, meetings) of one contact: dirty types, one of an
+    unknown type, late ones, a few without contact or time, and a row landed twice."""
+    rows = []
+    for _ in range(rng.choice((0, 0, 0, 1, 2, 4))):
+        at = _ts(rng, -300, 0) if rng.random() < 0.8 else _ts(rng, 0, 300)
+        rows.append({"activity_id": f"A{next(ids)}",
+                     "contact_id": contact_id if rng.random() < 0.93 else rng.choice([f" {contact_id} ", "C999", None]),
+                     "activity_type": rng.choice(ACTIVITY_TYPES),
+                     "occurred_at": at if rng.random() < 0.97 else None})
+    if rows and rng.random() < 0.2:
+        rows.append(dict(rows[0]))
+    return rows
+
+
+# Rules of every kind the grammar has, added to the shipped seeds for the second test (the
+# kind a calibrated points table needs): each match type on fit attributes (the numeric
+# employee count, the e-mail opt-out) and event details, count bands (plain, decayed, from
+# 0) and the CRM's sales activities. Columns of seed scoring_rules.
+GRAMMAR_RULES = [
+    ("default", "g_size_mid", "fit", "employee_count", "between", "51..500", 4, 4, None, None, None, "51-500 people"),
+    ("default", "g_size_tiny", "fit", "employee_count", "between", "..10", -4, 4, None, None, None, "Tiny company"),
+    ("default", "g_opt_out", "fit", "email_opt_out", "equals", "true", -6, 6, None, None, None, "Opted out of e-mail"),
+    ("default", "g_source_bin", "fit", "lead_source", "in", "referral | partner_program|organic_search", 2, 2,
+     None, None, None, "Came by referral, partner or search"),
+    ("default", "g_industry", "fit", "industry", "regex", "^(Software|media)$", 1, 1, None, None, None,
+     "Software or media"),
+    ("default", "g_partner_any", "fit", "lead_source", "like", "partner_%", 1, 1, None, None, None, "Partner of any kind"),
+    ("default", "g_views_1", "engagement", "page_view", "like", "%", 2, 2, None, 1, 1, "Visited once"),
+    ("default", "g_views_2_4", "engagement", "page_view", "like", "%", 5, 5, None, 2, 4, "Visited 2 to 4 times"),
+    ("default", "g_views_5", "engagement", "page_view", "like", "%", 9, 9, None, 5, None, "Visited 5 times or more"),
+    ("default", "g_never_visited", "engagement", "page_view", "", "%", -3, 3, None, None, 0, "Never visited"),
+    ("default", "g_pricing_lately", "engagement", "page_view", "like", "/pricing%", 6, 6, 30, 0.5, 2,
+     "Looked at pricing lately"),
+    ("default", "g_docs_api", "engagement", "page_view", "equals", "/docs/api", 1, 2, 30, None, None, "Read the API docs"),
+    ("default", "g_products", "engagement", "page_view", "regex", "^/product/(analytics|automation)$", 2, 4, 30,
+     None, None, "Viewed the analytics or automation page"),
+    ("default", "g_calls", "engagement", "sales_call", "like", "%", 3, 9, 30, None, None, "Took a sales call"),
+    ("default", "g_met_sales", "engagement", "sales_meeting", "like", "%", 5, 5, None, 1, None, "Met with sales"),
+    ("analytics", "g_views_5", "engagement", "page_view", "like", "%", 12, 12, None, 5, None, "Visited 5 times or more"),
+]
 
 
 # --- building the warehouse -----------------------------------------------------------------
@@ -294,6 +342,30 @@ def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Pat
     result = run_dbt("seed", template, dbt_vars=DBT_VARS, target_path=target)
     assert result.success, result.failures()
     return template, target
+
+
+@pytest.fixture(scope="module")
+def grammar_setup(seeded_template: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory
+                  ) -> tuple[Path, Path, ref.Config]:
+    """The seeded template with GRAMMAR_RULES added to scoring_rules, and the reference's
+    configuration read from the seed files with the same rows appended."""
+    template, target = seeded_template
+    root = tmp_path_factory.mktemp("grammar")
+    grammar_template = root / "template.duckdb"
+    shutil.copy(template, grammar_template)
+    con = duckdb.connect(str(grammar_template))
+    try:
+        columns = [c[0] for c in con.execute("describe scoring_config.scoring_rules").fetchall()]
+        con.executemany(f"insert into scoring_config.scoring_rules ({', '.join(columns)})"
+                        f" values ({', '.join('?' for _ in columns)})", GRAMMAR_RULES)
+    finally:
+        con.close()
+    seeds = root / "seeds"
+    shutil.copytree(ref.SEEDS_DIR, seeds)
+    with open(seeds / "scoring_rules.csv", "a", newline="", encoding="utf-8") as f:
+        csv.writer(f, lineterminator="\n").writerows(
+            ["" if v is None else v for v in rule] for rule in GRAMMAR_RULES)
+    return grammar_template, target, ref.load_config(seeds)
 
 
 _example_ids = count()
@@ -437,6 +509,31 @@ def test_sql_matches_reference(seeded_template: tuple[Path, Path], raw: dict[str
                     f" warehouse: {warehouse}):\n" + "\n".join(problems[:8]), pytrace=False)
 
 
+@settings(
+    max_examples=4,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                           HealthCheck.data_too_large],
+)
+@given(raw=populations())
+def test_sql_matches_reference_with_the_full_grammar(grammar_setup: tuple[Path, Path, ref.Config],
+                                                     raw: dict[str, list[dict]]) -> None:
+    """The same comparison with a rule of every kind the grammar has (GRAMMAR_RULES)."""
+    template, target, config = grammar_setup
+    warehouse, actual_rows, started = build_and_read(template, target, raw)
+    expected = ref.score_population(raw, AS_OF, now=started, config=config)
+    ref_events = ref.resolve_events(raw, now=started, config=config)
+    problems = compare(warehouse, raw, actual_rows, expected, config, ref_events)
+    fired = {c.rule_id for s in expected.values() for c in s.components if c.rule_id.startswith("g_")}
+    if problems:
+        dump = warehouse.with_suffix(".raw.json")
+        dump.write_text(json.dumps(raw, default=str, indent=1), encoding="utf-8")
+        pytest.fail(f"{len(problems)} difference(s) between SQL and reference (raw rows: {dump},"
+                    f" warehouse: {warehouse}):\n" + "\n".join(problems[:8]), pytrace=False)
+    assert len(fired) >= 8, f"too few grammar rules fired to test anything: {sorted(fired)}"
+
+
 def test_reference_reads_the_seeds() -> None:
     """The reference takes its weights from the seed files, not from constants."""
     config = ref.load_config()
@@ -459,6 +556,16 @@ def test_reference_basics() -> None:
     assert ref.sql_like("/pricing/enterprise", "/pricing%")
     assert ref.sql_like("individual_contributor", "individual_contributor")
     assert ref.sql_like("abc", "a_c") and not ref.sql_like("abbc", "a_c")
+    m = ref.value_matches
+    assert m("olarkxchat", "like", "olark_chat") and not m("olarkxchat", "equals", "olark_chat")
+    assert m("Olark_Chat", "equals", "olark_chat") and m("google", "in", "google|olark_chat")
+    assert not m("goog", "in", "google|olark_chat") and not m("olark", "in", "google|olark_chat")
+    assert m("Media", "regex", "^(software|MEDIA)$") and not m("social media", "regex", "^media$")
+    assert m("51", "between", "51..200") and m("200", "between", "51..200") and not m("201", "between", "51..200")
+    assert m("7", "between", "..10") and m("5001", "between", "1001..") and not m("n/a", "between", "..10")
+    assert ref.normalize_match(None, " Partner% ") == ("like", "partner%")
+    assert ref.normalize_match("IN", "Google | Olark_Chat") == ("in", "google|olark_chat")
+    assert ref.normalize_match("regex", " ^\\D+$ ") == ("regex", "^\\D+$")
     assert ref.page_path(" /Pricing/?utm=x ") == "/pricing" and ref.page_path("//") == "/"
     assert ref.normalize_type(" Spam - Report ") == "spam_report"
     assert ref.normalize_email("\ufeff Zoë@Ex\u200bample.com\u00a0\n") == "zoë@example.com"

@@ -34,6 +34,26 @@ def event_accounting(warehouse: Path, table: str, as_of: str) -> tuple[int, int,
     return raw, scored, quarantined
 
 
+def sales_activity_accounting(warehouse: Path, as_of: str) -> tuple[int, int, int]:
+    """(raw rows, rows used, quarantined rows) of raw_crm.sales_activities. A sales activity
+    is used when it is clean, at or before the scoring date and its contact is scored: the
+    lifecycle reads it (the first sales touch of an MQL alert), and the event union carries
+    it for the rules (sales_call, sales_email, sales_meeting; an activity type the map does
+    not list scores nothing but is still used)."""
+    (raw,) = query(warehouse, "select count(*) from raw_crm.sales_activities")[0]
+    (used,) = query(
+        warehouse,
+        "select count(*) from intermediate.int_engagement_events_unioned"
+        " where source_table = 'sales_activities' and occurred_at <= ?"
+        " and (not is_excluded or exclusion_reason = 'unknown_event_type')"
+        " and contact_id in (select contact_id from marts.scored_contacts where scoring_model = 'default')",
+        [as_of],
+    )[0]
+    (quarantined,) = query(warehouse, "select count(*) from intermediate.int_quarantined_rows"
+                                      " where source_table = 'sales_activities' and action != 'value_nulled'")[0]
+    return raw, used, quarantined
+
+
 @pytest.fixture(scope="module")
 def early_warehouse(demo_warehouse: tuple[Path, DbtResult], tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the demo warehouse scored as of EARLY_AS_OF (models up to the quarantine)."""
@@ -101,9 +121,38 @@ def test_every_raw_event_is_scored_or_quarantined_before_the_data_ends(early_war
     late = query(early_warehouse, "select count(*) from intermediate.int_quarantined_rows"
                                   " where action = 'not_yet' and reason = 'after_as_of'")[0][0]
     (after,) = query(early_warehouse, "select count(*) from intermediate.int_engagement_events_unioned"
-                                      " where not is_excluded and not is_bot_activity and occurred_at > ?",
+                                      " where not is_excluded and not is_bot_activity and occurred_at > ?"
+                                      " and source_table != 'sales_activities'",
                      [EARLY_AS_OF])[0]
     assert late == after
+
+
+def test_every_raw_sales_activity_is_used_or_quarantined(demo_warehouse: tuple[Path, DbtResult]) -> None:
+    """Sales activities are both lifecycle facts and engagement events (one union): each
+    raw row is counted once, either used or in the quarantine with a reason, and every
+    activity the union can score is one of the used ones."""
+    warehouse, _ = demo_warehouse
+    raw, used, quarantined = sales_activity_accounting(warehouse, DEMO_END_DATE)
+    assert used > 0 and quarantined > 0
+    assert used + quarantined == raw, (raw, used, quarantined)
+    kinds = dict(query(warehouse, "select event_type, count(*) from intermediate.int_engagement_events_unioned"
+                                  " where source_table = 'sales_activities' and not is_excluded group by 1"))
+    assert {"sales_call", "sales_email", "sales_meeting"} <= set(kinds), kinds
+    (touches,) = query(warehouse, """
+        select count(*) from marts.mql_alerts as a
+        where a.first_touch_at is not null and not exists (
+            select 1 from intermediate.int_engagement_events_unioned as e
+            where e.source_table = 'sales_activities' and e.contact_id = a.contact_id
+              and e.occurred_at = a.first_touch_at)""")[0]
+    assert touches == 0, "an alert's first touch is not a sales activity of the union"
+
+
+def test_every_raw_sales_activity_is_used_or_quarantined_before_the_data_ends(early_warehouse: Path) -> None:
+    raw, used, quarantined = sales_activity_accounting(early_warehouse, EARLY_AS_OF)
+    assert used + quarantined == raw, (raw, used, quarantined)
+    (late,) = query(early_warehouse, "select count(*) from intermediate.int_quarantined_rows"
+                                     " where source_table = 'sales_activities' and reason = 'after_as_of'")[0]
+    assert late > 0
 
 
 def test_every_raw_contact_is_scored_merged_or_quarantined(demo_warehouse: tuple[Path, DbtResult]) -> None:

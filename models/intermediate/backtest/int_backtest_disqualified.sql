@@ -20,6 +20,7 @@ matches as (
         contact_id,
         snapshot_number as cut_number,
         signal,
+        match_type,
         match_value,
         half_life_days,
         event_count

@@ -29,6 +29,7 @@ final as (
         cut_number as snapshot_number,
         cut_at as snapshot_at,
         signal,
+        match_type,
         match_value,
         half_life_days,
         product_line,

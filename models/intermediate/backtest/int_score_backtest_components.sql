@@ -14,6 +14,7 @@ matches as (
         contact_id,
         snapshot_number as cut_number,
         signal,
+        match_type,
         match_value,
         half_life_days,
         product_line,
@@ -24,9 +25,18 @@ matches as (
 
 ),
 
+backtested as (
+
+    select
+        contact_id,
+        snapshot_number as cut_number
+    from {{ ref('int_backtest_contacts') }}
+
+),
+
 components as (
 
-    select * from {{ engagement_components('matches') }} as capped
+    select * from {{ engagement_components('matches', 'backtested') }} as capped
 
 ),
 
@@ -41,6 +51,7 @@ final as (
         reason_text,
         points_per_match,
         max_points,
+        is_count_band,
         event_count,
         decayed_event_count,
         points_before_decay,

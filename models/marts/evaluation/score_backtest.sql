@@ -35,7 +35,8 @@ fit_points as (
     select
         contact_id,
         scoring_model,
-        sum(points_after_cap) as fit_points
+        {{ positive_sum('points_after_cap') }} as positive_points,
+        {{ penalty_sum('points_after_cap') }} as penalty_points
     from {{ ref('int_score_components') }}
     where category = 'fit'
     group by contact_id, scoring_model
@@ -48,7 +49,8 @@ engagement_points as (
         contact_id,
         snapshot_number,
         scoring_model,
-        sum(points_after_cap) as engagement_points
+        {{ positive_sum('points_after_cap') }} as positive_points,
+        {{ penalty_sum('points_after_cap') }} as penalty_points
     from {{ ref('int_score_backtest_components') }}
     group by contact_id, snapshot_number, scoring_model
 
@@ -79,7 +81,9 @@ scored as (
         model_config.scoring_model,
         backtested.snapshot_number,
         backtested.snapshot_at,
-        {{ bounded_scores('fit_points.fit_points', 'engagement_points.engagement_points') }},
+        {{ bounded_scores(
+            'fit_points.positive_points', 'fit_points.penalty_points',
+            'engagement_points.positive_points', 'engagement_points.penalty_points') }},
         disqualified.contact_id is not null as is_disqualified,
         disqualified.disqualification_reason
     from backtested

@@ -15,7 +15,8 @@
 -- Fit and engagement rules are judged on the contacts that were not disqualified at the
 -- snapshot (a disqualified contact's points do not reach sales); disqualification reasons
 -- on everyone. A fit rule fires when the attribute matches; an engagement rule when its
--- matching events, weighted by decay, count at least 0.5 at the snapshot.
+-- matching events, weighted by decay, count at least 0.5 at the snapshot (a count band:
+-- when the count is within the band, which for a band from 0 is also no event at all).
 
 with
 
@@ -98,7 +99,9 @@ engagement_fired as (
             backtest.contact_id = components.contact_id
             and backtest.snapshot_number = components.snapshot_number
             and backtest.scoring_model = components.scoring_model
-    where components.decayed_event_count >= 0.5 and not backtest.is_disqualified
+    where
+        (components.is_count_band or components.decayed_event_count >= 0.5)
+        and not backtest.is_disqualified
     group by backtest.scoring_model, components.rule_id
 
 ),
