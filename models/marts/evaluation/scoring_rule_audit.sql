@@ -263,8 +263,12 @@ explained as (
                         cast(audit_min_contacts as {{ dbt.type_int() }}) as {{ dbt.type_string() }}
                     )
                     || ' needed)'
-            when verdict = 'contradicts' and rule_kind = 'disqualification'
+            when verdict = 'contradicts' and rule_kind = 'disqualification' and ci_low > 0
                 then 'disqualified contacts convert at or above the rest: the rule removes buyers'
+            when verdict = 'contradicts' and rule_kind = 'disqualification'
+                then
+                    'disqualified contacts convert at or above the rest (the interval includes'
+                    || ' zero: weak evidence, but none that the rule removes non-buyers)'
             when verdict = 'contradicts' and current_points = 0
                 then
                     'the rule scores nothing, but its contacts convert clearly '
