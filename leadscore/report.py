@@ -702,7 +702,6 @@ def _recommendation_row(r: dict[str, Any]) -> str:
         f"{(r['current_mqls_per_month'] or 0):,.1f} / {(r['recommended_mqls_per_month'] or 0):,.1f}",
         f"{_threshold_cell(r['current_lead_threshold'])} / "
         f"{_threshold_cell(r['recommended_lead_threshold'])}",
-        _e(r["recommendation"]),
     ]
     return "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
 
@@ -727,10 +726,14 @@ def recommendation_section(ctx: ReportContext) -> Section:
     if head["target_monthly_mql_capacity"]:
         targets += f", at most {head['target_monthly_mql_capacity']:,.0f} new MQLs a month"
     body = "".join(_recommendation_row(r) for r in rows)
-    table = ('<table class="figures"><tr><th>model</th><th>MQL threshold now</th>'
-             "<th>recommended</th><th>MQLs who buy (now / recommended)</th>"
+    # the reason in words goes under the table: a long sentence in a column squeezes the figures
+    why = "".join(f"<li><b>{_e(r['scoring_model'])}</b>: {_e(r['recommendation'])}</li>"
+                  for r in rows)
+    table = ('<table class="figures" data-table="recommendation"><tr><th>model</th>'
+             "<th>MQL threshold now</th><th>recommended</th><th>MQLs who buy (now / recommended)</th>"
              "<th>buyers caught (now / recommended)</th><th>new MQLs a month (now / recommended)</th>"
-             "<th>lead threshold (now / recommended)</th><th>why</th></tr>" + body + "</table>")
+             "<th>lead threshold (now / recommended)</th></tr>" + body
+             + f'</table><ul class="why">{why}</ul>')
     intro = ("The MQL threshold the history recommends for the sales team's targets (" + targets
              + "; settings target_min_precision, target_monthly_mql_capacity and target_lead_lift in "
              "scoring_settings): the lowest threshold that meets them, because it misses the fewest "
@@ -781,7 +784,8 @@ def comparison_section(ctx: ReportContext) -> Section:
                          ("shadow: " + r["shadow_model"], r["shadow_auc"])):
             if auc is not None:
                 long.append({"pair": pair, "model": who, "auc": auc})
-    chart = alt.Chart(_data(long)).mark_bar().encode(
+    # bars start at 0.5 (a coin toss), the left edge of the axis: clipped there, not drawn past it
+    chart = alt.Chart(_data(long)).mark_bar(clip=True).encode(
         x=alt.X("auc:Q", title="backtest AUC of the lead score", scale=alt.Scale(domain=[0.5, 1])),
         y=alt.Y("model:N", title=None, axis=alt.Axis(labelLimit=300)),
         row=alt.Row("pair:N", title=None),
@@ -857,6 +861,7 @@ th, td { padding: 5px 10px; border-bottom: 1px solid #e3e6ea; text-align: left;
          vertical-align: top; }
 th { background: #f0f2f5; font-weight: 600; }
 table.figures td:nth-child(n+2) { text-align: right; }
+ul.why { font-size: 14px; margin: 0 0 12px; padding-left: 20px; max-width: 78ch; }
 table.figures tr.chosen td { font-weight: 600; background: #f3f7fc; }
 table.rules td:first-child { color: #c62828; font-weight: 600; }
 .figure { font-variant-numeric: tabular-nums; }

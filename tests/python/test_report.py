@@ -118,6 +118,18 @@ def open_page(browser: Any, html_file: Path) -> PageLoad:
     return load
 
 
+# Tables, charts, paragraphs and lists whose right edge lies beyond the page's white card (main).
+OVERFLOW_JS = """
+() => {
+  const edge = document.querySelector('main').getBoundingClientRect().right;
+  return Array.from(document.querySelectorAll('main table, main [data-chart], main p, main ul'))
+    .filter(el => el.getBoundingClientRect().right > edge + 1)
+    .map(el => el.tagName + ' ' + (el.getAttribute('data-table') || el.getAttribute('data-chart')
+                                   || el.textContent.slice(0, 40)));
+}
+"""
+
+
 # Per chart container: whether it rendered, its SVG, and its marks (items of Vega's mark
 # groups, not axes or gridlines).
 CHART_STATE_JS = """
@@ -195,6 +207,9 @@ def test_the_page_renders_in_headless_chromium(browser: Any, report_file: Path,
         headings = load.page.locator("h2").all_inner_texts()
         assert headings[0] == "The headline"
         assert any(h.startswith("Does each rule earn its points?") for h in headings)
+        # Nothing runs past the right edge of the page.
+        overflowing = load.page.evaluate(OVERFLOW_JS)
+        assert overflowing == [], overflowing
         shot = tmp_path / "report.png"
         load.page.screenshot(path=str(shot), full_page=True)
         assert shot.stat().st_size > 50_000
