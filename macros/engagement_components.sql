@@ -53,10 +53,7 @@
                     and rules.match_type = matches.match_type
                     and rules.match_value = matches.match_value
                     and coalesce(rules.half_life_days, 0) = matches.half_life_days
-            where
-                rules.model_product_line is null
-                or matches.product_line is null
-                or matches.product_line = rules.model_product_line
+            where {{ in_product_line('rules.model_product_line', 'matches.product_line') }}
             union all
             -- ... and nothing, for every contact, under each band that includes 0
             select

@@ -1,8 +1,7 @@
 {{ config(materialized='view') }}
--- The usable engagement events matched to the signal patterns: one row per event and
--- pattern it matches. Usable = not excluded (bad row, unknown type or contact) and not
--- machine activity; events after the scoring date are kept here (every scoring date
--- picks its own). The one place the usable-event filter and the pattern match live; a
+-- The usable engagement events (int_engagement_events_usable) matched to the signal
+-- patterns: one row per event and pattern it matches; events after the scoring date are
+-- kept here (every scoring date picks its own). The one place the pattern match lives; a
 -- view, so that the 100M-row event table is read by int_engagement_daily and, for the
 -- last partial day before a scoring date, by the decayed_engagement macro, never copied.
 
@@ -10,14 +9,7 @@ with
 
 events as (
 
-    select
-        contact_id,
-        event_type,
-        event_detail,
-        product_line,
-        occurred_at
-    from {{ ref('int_engagement_events_unioned') }}
-    where not is_excluded and not is_bot_activity
+    select * from {{ ref('int_engagement_events_usable') }}
 
 ),
 

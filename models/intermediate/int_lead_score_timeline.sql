@@ -169,11 +169,7 @@ band_bounds as (
             rules.is_count_band
             and rules.points > 0
             and rules.count_min > 0
-            and (
-                model_config.product_line is null
-                or rule_matches.product_line is null
-                or rule_matches.product_line = model_config.product_line
-            )
+            and {{ in_product_line('model_config.product_line', 'rule_matches.product_line') }}
         group by
             rule_matches.contact_id,
             rules.scoring_model,
@@ -302,11 +298,8 @@ events as (
         event_detail,
         product_line,
         {{ age_in_days('occurred_at') }} as age_days
-    from {{ ref('int_engagement_events_unioned') }}
-    where
-        not is_excluded
-        and not is_bot_activity
-        and occurred_at <= {{ as_of_timestamp() }}
+    from {{ ref('int_engagement_events_usable') }}
+    where occurred_at <= {{ as_of_timestamp() }}
 
 ),
 
@@ -336,10 +329,7 @@ scored_events as (
         on
             events.contact_id = candidates.contact_id
             and rules_classified.scoring_model = candidates.scoring_model
-    where
-        candidates.product_line is null
-        or events.product_line is null
-        or events.product_line = candidates.product_line
+    where {{ in_product_line('candidates.product_line', 'events.product_line') }}
 
 ),
 

@@ -87,11 +87,9 @@ hand_raise_events as (
         event_detail,
         product_line,
         occurred_at
-    from {{ ref('int_engagement_events_unioned') }}
+    from {{ ref('int_engagement_events_usable') }}
     where
-        not is_excluded
-        and not is_bot_activity
-        and occurred_at <= {{ as_of_timestamp() }}
+        occurred_at <= {{ as_of_timestamp() }}
         and event_type in (select hand_raiser_rules.signal from hand_raiser_rules)
 
 ),
@@ -144,11 +142,7 @@ hand_raises as (
         on hand_raise_events.contact_id = contacts.contact_id
     where
         model_config.hand_raisers_reach_mql = 1
-        and (
-            model_config.product_line is null
-            or hand_raise_events.product_line is null
-            or hand_raise_events.product_line = model_config.product_line
-        )
+        and {{ in_product_line('model_config.product_line', 'hand_raise_events.product_line') }}
 
 ),
 
@@ -242,10 +236,8 @@ model_opportunities as (
     where
         not opportunities.is_excluded
         and opportunities.created_at <= {{ as_of_timestamp() }}
-        and (
-            model_config.product_line is null
-            or opportunities.product_line = model_config.product_line
-        )
+        and {{ in_product_line(
+            'model_config.product_line', 'opportunities.product_line', unlabelled_counts=false) }}
 
 ),
 

@@ -109,11 +109,9 @@ alerted_events as (
         events.event_detail,
         events.product_line,
         events.occurred_at
-    from {{ ref('int_engagement_events_unioned') }} as events
+    from {{ ref('int_engagement_events_usable') }} as events
     where
-        not events.is_excluded
-        and not events.is_bot_activity
-        and events.occurred_at <= {{ as_of_timestamp() }}
+        events.occurred_at <= {{ as_of_timestamp() }}
         and events.contact_id in (select entries.contact_id from entries)
 
 ),
@@ -151,10 +149,7 @@ scored_touches as (
                 and alerted_events.event_type = rules.signal
                 and {{ value_matches(
                     'alerted_events.event_detail', 'rules.match_type', 'rules.match_value') }}
-        where
-            entries.product_line is null
-            or alerted_events.product_line is null
-            or alerted_events.product_line = entries.product_line
+        where {{ in_product_line('entries.product_line', 'alerted_events.product_line') }}
     ) as touches
 
 ),

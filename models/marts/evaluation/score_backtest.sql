@@ -157,10 +157,8 @@ conversions as (
     inner join opportunities
         on staged.contact_id = opportunities.contact_id
     where
-        (
-            model_config.product_line is null
-            or opportunities.product_line = model_config.product_line
-        )
+        {{ in_product_line(
+            'model_config.product_line', 'opportunities.product_line', unlabelled_counts=false) }}
         {% if settings.outcome == 'won' %}
             and opportunities.is_won
             and opportunities.closed_at > snapshots.snapshot_at
