@@ -415,16 +415,33 @@ class Feature:
     saturation: float = 0.0
 
 
+def is_numeric_attribute(values: Sequence[str]) -> bool:
+    """An attribute whose values are all numbers (employee_count): one indicator per exact
+    number would fit single accounts (on the demo, "employee_count in 121": 48
+    contact-snapshots of one company, lift 18), so it is left out; its banded form
+    (company_size_band) carries the size."""
+    def number(value: str) -> bool:
+        try:
+            float(value)
+        except ValueError:
+            return False
+        return True
+    return bool(values) and all(number(v) for v in values)
+
+
 def fit_features(bt: Backtest, rows: np.ndarray, kept: Sequence[str]) -> list[Feature]:
     """One feature per attribute value seen on at least audit_min_contacts of the fitted
     rows (and missing from as many), except the attribute's most common value: that one,
     the rare values and a missing value are the reference (0 points), so that the typical
     contact is not moved by an attribute at all. Values a kept (thin-evidence) rule matches
-    are left to that rule; a value with a `|` in it cannot be written in an `in` rule."""
+    are left to that rule; a value with a `|` in it cannot be written in an `in` rule; a
+    numeric attribute is left out (is_numeric_attribute)."""
     n_min = bt.settings.audit_min_contacts
     kept_fit = [bt.rules[r] for r in kept if bt.rules[r].category == "fit"]
     out = []
     for a, attribute in enumerate(bt.attributes):
+        if is_numeric_attribute(bt.fit_values[a]):
+            continue
         codes = bt.row_fit_codes(a)[rows]
         counts = np.bincount(codes[codes >= 0], minlength=len(bt.fit_values[a]))
         mode = int(counts.argmax()) if counts.any() else -1

@@ -210,6 +210,8 @@ def test_every_rule_is_readable(demo_output: tuple) -> None:
             assert r["half_life_days"] == "", r  # penalties never decay (a seed test)
         if r["match_type"] == "in":
             assert r["category"] == "fit" and r["match_value"] == r["match_value"].lower()
+            # no rule for one exact number: that would be one company, not a kind of contact
+            assert r["signal"] != "employee_count", r
         if r["count_min"] or r["count_max"]:
             assert r["count_min"] == "0" and r["count_max"] == "0", r
     # every live rule the candidate does not keep is overridden (0 points, or refitted)
