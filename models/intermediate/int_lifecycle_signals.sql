@@ -36,21 +36,15 @@ disqualified as (
 
 ),
 
-contact_id_map as (
-
-    select * from {{ ref('int_contact_id_map') }}
-
-),
-
 status_changes as (
 
-    select * from {{ ref('stg_crm__lead_status_changes') }}
+    select * from {{ ref('int_lead_status_changes_resolved') }}
 
 ),
 
 opportunities as (
 
-    select * from {{ ref('stg_crm__opportunities') }}
+    select * from {{ ref('int_opportunities_resolved') }}
 
 ),
 
@@ -190,7 +184,7 @@ hand_raise_end_signals as (
 sales_signals as (
 
     select
-        contact_id_map.resolved_contact_id as contact_id,
+        status_changes.contact_id,
         model_config.scoring_model,
         status_changes.changed_at as signal_at,
         3 as signal_order,
@@ -203,23 +197,19 @@ sales_signals as (
         cast(null as decimal(7, 2)) as lead_score,
         'lead status: ' || status_changes.status as trigger_detail
     from status_changes
-    inner join contact_id_map
-        on status_changes.contact_id = contact_id_map.contact_id
     inner join contacts
-        on contact_id_map.resolved_contact_id = contacts.contact_id
+        on status_changes.contact_id = contacts.contact_id
     inner join lead_status_stages
         on status_changes.status = lead_status_stages.status
     cross join model_config
-    where
-        not status_changes.is_excluded
-        and status_changes.changed_at <= {{ as_of_timestamp() }}
+    where status_changes.changed_at <= {{ as_of_timestamp() }}
 
 ),
 
 model_opportunities as (
 
     select
-        contact_id_map.resolved_contact_id as contact_id,
+        opportunities.contact_id,
         model_config.scoring_model,
         opportunities.opportunity_id,
         opportunities.created_at,
@@ -228,14 +218,11 @@ model_opportunities as (
         end as closed_at,
         opportunities.is_won and opportunities.closed_at <= {{ as_of_timestamp() }} as is_won
     from opportunities
-    inner join contact_id_map
-        on opportunities.contact_id = contact_id_map.contact_id
     inner join contacts
-        on contact_id_map.resolved_contact_id = contacts.contact_id
+        on opportunities.contact_id = contacts.contact_id
     cross join model_config
     where
-        not opportunities.is_excluded
-        and opportunities.created_at <= {{ as_of_timestamp() }}
+        opportunities.created_at <= {{ as_of_timestamp() }}
         and {{ in_product_line(
             'model_config.product_line', 'opportunities.product_line', unlabelled_counts=false) }}
 

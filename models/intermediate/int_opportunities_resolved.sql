@@ -1,7 +1,8 @@
 -- The usable CRM opportunities, each credited to the contact that is scored for it (the
 -- survivor when duplicates were merged; see int_contact_id_map). Opportunities excluded
 -- in staging are left out; opportunities on an account only (no contact) have no
--- contact_id here.
+-- contact_id here. With int_lead_status_changes_resolved and int_sales_activities_resolved,
+-- the one place CRM rows are re-mapped to the surviving contact.
 
 with
 

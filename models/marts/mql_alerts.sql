@@ -47,15 +47,9 @@ components as (
 
 ),
 
-contact_id_map as (
-
-    select * from {{ ref('int_contact_id_map') }}
-
-),
-
 sales_activities as (
 
-    select * from {{ ref('stg_crm__sales_activities') }}
+    select * from {{ ref('int_sales_activities_resolved') }}
 
 ),
 
@@ -388,15 +382,11 @@ first_touches as (
                 order by sales_activities.occurred_at, sales_activities.activity_id
             ) as touch_rank
         from entries
-        inner join contact_id_map
-            on entries.contact_id = contact_id_map.resolved_contact_id
         inner join sales_activities
             on
-                contact_id_map.contact_id = sales_activities.contact_id
+                entries.contact_id = sales_activities.contact_id
                 and entries.became_mql_at <= sales_activities.occurred_at
-        where
-            not sales_activities.is_excluded
-            and sales_activities.occurred_at <= {{ as_of_timestamp() }}
+        where sales_activities.occurred_at <= {{ as_of_timestamp() }}
     ) as ranked_touches
     where touch_rank = 1
 
