@@ -51,7 +51,7 @@ contacts as (
 
     select contact_id
     from {{ ref('int_contacts_deduplicated') }}
-    where created_at is null or created_at <= {{ as_of_timestamp() }}
+    where {{ contact_exists_at('created_at') }}
 
 ),
 

@@ -14,7 +14,7 @@ contacts as (
         contact_id,
         created_at
     from {{ ref('int_contacts_deduplicated') }}
-    where created_at is null or created_at <= {{ as_of_timestamp() }}
+    where {{ contact_exists_at('created_at') }}
 
 ),
 

@@ -49,7 +49,7 @@ contacts_created_after_as_of as (
 
     select contact_id
     from {{ ref('int_contacts_deduplicated') }}
-    where created_at > {{ as_of_timestamp() }}
+    where not {{ contact_exists_at('created_at') }}
 
 ),
 
@@ -94,7 +94,7 @@ contacts_not_yet_created as (
         'created_after_as_of' as reason,
         'not_yet' as action
     from {{ ref('int_contacts_deduplicated') }}
-    where created_at > {{ as_of_timestamp() }}
+    where not {{ contact_exists_at('created_at') }}
 
 ),
 
@@ -105,7 +105,7 @@ scored_contact_ids as (
     from {{ ref('int_contact_id_map') }} as id_map
     inner join {{ ref('int_contacts_deduplicated') }} as contacts
         on id_map.resolved_contact_id = contacts.contact_id
-    where contacts.created_at is null or contacts.created_at <= {{ as_of_timestamp() }}
+    where {{ contact_exists_at('contacts.created_at') }}
 
 ),
 

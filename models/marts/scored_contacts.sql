@@ -39,7 +39,7 @@ scorable_contacts as (
         contact_id,
         account_id
     from contacts
-    where created_at is null or created_at <= {{ as_of_timestamp() }}
+    where {{ contact_exists_at('created_at') }}
 
 ),
 

@@ -36,7 +36,7 @@ sampled as (
                 order by {{ dbt.hash('contact_id') }}, contact_id
             ) as sample_rank
         from contacts
-        where created_at is null or created_at <= {{ as_of_timestamp() }}
+        where {{ contact_exists_at('created_at') }}
     ) as ranked
     where sample_rank <= {{ settings.max_contacts }}
 
@@ -50,7 +50,7 @@ final as (
         snapshots.snapshot_at
     from sampled
     inner join snapshots
-        on sampled.created_at is null or sampled.created_at <= snapshots.snapshot_at
+        on {{ contact_exists_at('sampled.created_at', 'snapshots.snapshot_at') }}
 
 )
 
