@@ -75,12 +75,7 @@ hand_raiser_rules as (
 
 hand_raise_events as (
 
-    select
-        contact_id,
-        event_type,
-        event_detail,
-        product_line,
-        occurred_at
+    select *
     from {{ ref('int_engagement_events_usable') }}
     where
         occurred_at <= {{ as_of_timestamp() }}

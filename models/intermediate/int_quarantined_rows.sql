@@ -93,8 +93,7 @@ contacts_not_yet_created as (
         contact_id as record_key,
         'created_after_as_of' as reason,
         'not_yet' as action
-    from {{ ref('int_contacts_deduplicated') }}
-    where not {{ contact_exists_at('created_at') }}
+    from contacts_created_after_as_of
 
 ),
 

@@ -97,12 +97,7 @@ entries as (
 alerted_events as (
 
     -- the usable events of alerted contacts up to the scoring date (a small slice)
-    select
-        events.contact_id,
-        events.event_type,
-        events.event_detail,
-        events.product_line,
-        events.occurred_at
+    select events.*
     from {{ ref('int_engagement_events_usable') }} as events
     where
         events.occurred_at <= {{ as_of_timestamp() }}
