@@ -34,6 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from leadscore.stages import lifecycle_stages
+
 log = logging.getLogger(__name__)
 
 # great_expectations is imported inside the functions that use it: importing it takes ~10 s,
@@ -117,8 +119,7 @@ REQUIRED_SCORING_MODELS: tuple[str, ...] = ("default",)  # every deployment scor
 FIT_GRADES: tuple[str, ...] = ("A", "B", "C", "D")
 ENGAGEMENT_TIERS: tuple[int, ...] = (1, 2, 3)
 # The lifecycle ladder (contact_lifecycle.lifecycle_stage and highest_stage).
-LIFECYCLE_STAGES: tuple[str, ...] = (
-    "prospect", "lead", "mql", "sal", "sql", "customer", "disqualified")
+LIFECYCLE_STAGES: tuple[str, ...] = lifecycle_stages()  # the seed lifecycle_stages
 # Groups of current stages whose share per model is bounded: name (the `lifecycle_<name>_
 # share_min/max` keys of BOUNDS) and the stages it counts. `lead` alone is not bounded (a
 # narrow band between two thresholds: small, and harmless if empty).

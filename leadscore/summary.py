@@ -12,10 +12,11 @@ import duckdb
 from leadscore import db
 from leadscore.publishing import live_build, published_copy_path
 from leadscore.report import auc_word
+from leadscore.stages import lifecycle_stages
 
 
-# The lifecycle ladder, in funnel order (contact_lifecycle.lifecycle_stage).
-STAGES = ("prospect", "lead", "mql", "sal", "sql", "customer", "disqualified")
+# The lifecycle ladder, in funnel order (contact_lifecycle.lifecycle_stage): the seed.
+STAGES = lifecycle_stages()
 NEWEST_ALERTS = 5
 AUDIT_TOP = 5  # rows of the rules audit shown (by audit_rank: the ones to read first)
 AUDIT_RULE_WIDTH = 44

@@ -17,11 +17,15 @@
 -- snapshot (an event after a snapshot, such as a job application, must not disqualify the
 -- contact at that snapshot), so the ladder is computed for every contact.
 
-{%- set stage_ranks = {
-    'prospect': 1, 'lead': 2, 'mql': 3, 'sal': 4, 'sql': 5, 'customer': 6, 'disqualified': 0,
-} %}
+-- Stage names and ranks come from the seed lifecycle_stages (the one list of stages).
 
 with
+
+lifecycle_stages as (
+
+    select * from {{ ref('lifecycle_stages') }}
+
+),
 
 signals as (
 
@@ -154,22 +158,20 @@ final as (
         {{ dbt.hash(dbt.concat([
             'contact_id', "'|'", 'scoring_model', "'|'",
             'cast(entered_at as ' ~ dbt.type_string() ~ ')'])) }} as stage_history_id,
-        contact_id,
-        scoring_model,
-        stage,
-        case stage
-            {% for stage, rank in stage_ranks.items() %}
-                when '{{ stage }}' then {{ rank }}
-            {% endfor %}
-        end as stage_rank,
-        previous_stage,
-        entered_at,
-        exited_at,
-        exited_at is null as is_current,
-        trigger_type,
-        trigger_detail,
-        lead_score as lead_score_at_entry
+        entered.contact_id,
+        entered.scoring_model,
+        entered.stage,
+        lifecycle_stages.stage_rank,
+        entered.previous_stage,
+        entered.entered_at,
+        entered.exited_at,
+        entered.exited_at is null as is_current,
+        entered.trigger_type,
+        entered.trigger_detail,
+        entered.lead_score as lead_score_at_entry
     from entered
+    left join lifecycle_stages
+        on entered.stage = lifecycle_stages.stage
 
 )
 

@@ -12,7 +12,7 @@
 -- never the best contact and does not lift the account stage. N, the cap and the
 -- engaged-contact threshold come from the seed scoring_settings.
 
-{%- set stage_ladder = ['disqualified', 'prospect', 'lead', 'mql', 'sal', 'sql', 'customer'] %}
+-- Stage ranks (which stage is higher) come from the seed lifecycle_stages.
 
 with
 
@@ -37,6 +37,12 @@ contacts as (
 accounts as (
 
     select * from {{ ref('stg_crm__accounts') }}
+
+),
+
+lifecycle_stages as (
+
+    select * from {{ ref('lifecycle_stages') }}
 
 ),
 
@@ -78,11 +84,7 @@ account_contacts as (
         scored.engagement_score,
         scored.lead_score,
         lifecycle.lifecycle_stage,
-        case lifecycle.lifecycle_stage
-            {% for stage in stage_ladder %}
-                when '{{ stage }}' then {{ loop.index0 }}
-            {% endfor %}
-        end as stage_rank,
+        lifecycle_stages.stage_rank,
         scored.is_disqualified or coalesce(lifecycle.lifecycle_stage = 'disqualified', false)
             as is_disqualified,
         contacts.seniority,
@@ -97,6 +99,8 @@ account_contacts as (
         on
             scored.contact_id = lifecycle.contact_id
             and scored.scoring_model = lifecycle.scoring_model
+    left join lifecycle_stages
+        on lifecycle.lifecycle_stage = lifecycle_stages.stage
     left join contacts
         on scored.contact_id = contacts.contact_id
     where scored.account_id is not null
@@ -281,15 +285,15 @@ rolled_up as (
         case
             when account_stages.disqualified_contacts = account_stages.total_contacts
                 then 'disqualified'
-            {% for stage in stage_ladder[1:] %}
-                when account_stages.qualified_stage_rank = {{ loop.index }} then '{{ stage }}'
-            {% endfor %}
+            else account_stage_names.stage
         end as account_stage
     from account_stages
     inner join model_config
         on account_stages.scoring_model = model_config.scoring_model
     left join usable_accounts
         on account_stages.account_id = usable_accounts.account_id
+    left join lifecycle_stages as account_stage_names
+        on account_stages.qualified_stage_rank = account_stage_names.stage_rank
     left join account_fit
         on
             account_stages.account_id = account_fit.account_id

@@ -5,8 +5,10 @@
 -- a later one, so a contact sales takes straight to SQL also gets its lead, MQL and SAL
 -- dates then, and the dates are always in funnel order.
 
+-- Stage names and ranks come from the seed lifecycle_stages; `ladder` below only lists the
+-- stages this mart has a became_<stage>_at column for (its documented columns).
+
 {%- set ladder = ['lead', 'mql', 'sal', 'sql', 'customer'] %}
-{%- set stage_names = ['disqualified', 'prospect', 'lead', 'mql', 'sal', 'sql', 'customer'] %}
 
 with
 
@@ -28,6 +30,24 @@ signals as (
 
 ),
 
+lifecycle_stages as (
+
+    select * from {{ ref('lifecycle_stages') }}
+
+),
+
+ladder_ranks as (
+
+    -- one row: the rank of every stage that has a became_<stage>_at column
+    select
+        {% for stage in ladder %}
+            max(case when stage = '{{ stage }}' then stage_rank end) as {{ stage }}_rank,
+        {% endfor %}
+        count(*) as stage_count
+    from lifecycle_stages
+
+),
+
 recycled as (
 
     select distinct
@@ -41,16 +61,21 @@ recycled as (
 per_contact as (
 
     select
-        contact_id,
-        scoring_model,
-        max(stage_rank) as highest_stage_rank,
+        history.contact_id,
+        history.scoring_model,
+        max(history.stage_rank) as highest_stage_rank,
         {% for stage in ladder %}
-            min(case when stage_rank >= {{ loop.index + 1 }} then entered_at end)
-                as became_{{ stage }}_at,
+            min(
+                case
+                    when history.stage_rank >= ladder_ranks.{{ stage }}_rank
+                        then history.entered_at
+                end
+            ) as became_{{ stage }}_at,
         {% endfor %}
         count(*) as stages_entered
     from history
-    group by contact_id, scoring_model
+    cross join ladder_ranks
+    group by history.contact_id, history.scoring_model
 
 ),
 
@@ -74,12 +99,7 @@ final as (
         current_stage.contact_id,
         current_stage.scoring_model,
         current_stage.lifecycle_stage,
-        case
-            when per_contact.highest_stage_rank = 0 then 'disqualified'
-            {% for stage in stage_names[1:] %}
-                when per_contact.highest_stage_rank = {{ loop.index }} then '{{ stage }}'
-            {% endfor %}
-        end as highest_stage,
+        highest_stages.stage as highest_stage,
         current_stage.stage_entered_at,
         current_stage.stage_trigger,
         {% for stage in ladder %}
@@ -101,6 +121,8 @@ final as (
         on
             current_stage.contact_id = per_contact.contact_id
             and current_stage.scoring_model = per_contact.scoring_model
+    left join lifecycle_stages as highest_stages
+        on per_contact.highest_stage_rank = highest_stages.stage_rank
     left join disqualified
         on
             current_stage.contact_id = disqualified.contact_id

@@ -20,6 +20,12 @@ backtest as (
 
 ),
 
+lifecycle_stages as (
+
+    select * from {{ ref('lifecycle_stages') }}
+
+),
+
 banded as (
 
     select
@@ -78,19 +84,18 @@ banded as (
     from backtest
     union all
     select
-        scoring_model,
+        backtest.scoring_model,
         'lifecycle_stage' as band_type,
-        lifecycle_stage as band,
-        case lifecycle_stage
-            when 'sql' then 1
-            when 'sal' then 2
-            when 'mql' then 3
-            when 'lead' then 4
-            when 'prospect' then 5
+        backtest.lifecycle_stage as band,
+        -- the highest stage below customer first (sql 1, sal 2 ... prospect 5), then the rest
+        case
+            when lifecycle_stages.stage_rank between 1 and 5 then 6 - lifecycle_stages.stage_rank
             else 6
         end as band_order,
-        converted_in_window
+        backtest.converted_in_window
     from backtest
+    left join lifecycle_stages
+        on backtest.lifecycle_stage = lifecycle_stages.stage
     union all
     select
         scoring_model,
