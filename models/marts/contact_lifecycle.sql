@@ -40,10 +40,10 @@ ladder_ranks as (
 
     -- one row: the rank of every stage that has a became_<stage>_at column
     select
-        {% for stage in ladder %}
-            max(case when stage = '{{ stage }}' then stage_rank end) as {{ stage }}_rank,
-        {% endfor %}
-        count(*) as stage_count
+        {%- for stage in ladder %}
+            max(case when stage = '{{ stage }}' then stage_rank end) as {{ stage }}_rank
+            {%- if not loop.last %},{% endif %}
+        {%- endfor %}
     from lifecycle_stages
 
 ),
