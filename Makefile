@@ -105,7 +105,7 @@ test: setup lint
 
 bench: setup
 	$(BIN)/python bench/bench_generate.py $(or $(SIZES),10000 100000)
-	$(BIN)/python bench/bench_build.py $(or $(SIZES),10000 50000 100000)
+	$(BIN)/python bench/bench_build.py --incremental --reference $(or $(SIZES),10000 50000 100000)
 
 lock: setup
 	$(BIN)/uv pip freeze --python $(BIN)/python --exclude-editable > requirements.lock

@@ -13,6 +13,9 @@ reported with its failures (at 50,000 contacts the score timeline once disagreed
 scored mart: the data test runs here). With --reference, ../shared/bench/reference_scoring.py
 (a plain DuckDB script doing the scoring path's essential work) runs on the same warehouse
 right after, and the ratio of `dbt run --select +scored_contacts` to it is printed.
+With --incremental, the last day of events (after END_DATE minus one day) is held back
+from the first build and delivered after it, and a second `dbt build` (incremental: the
+next day's run) is timed the same way.
 Figures are printed, never asserted: speed goals are read, not tested.
 """
 
@@ -81,7 +84,44 @@ def _reference(warehouse: Path, workdir: Path) -> float | None:
     return time.perf_counter() - t
 
 
-def bench(size: int, workdir: Path, exclude_evaluation: bool, reference: bool) -> dict[str, object]:
+EVENT_TABLES = ("raw_marketing.web_events", "raw_marketing.email_events",
+                "raw_marketing.form_submissions", "raw_marketing.event_attendance",
+                "raw_crm.sales_activities")
+HELD_BACK = f"timestamp '{END_DATE}' - interval 1 day"
+
+
+def _hold_back_last_day(warehouse: Path) -> int:
+    """Move the event rows of the last day into bench_held_back.<table>: the warehouse as
+    it stood the day before. Returns the rows held back."""
+    con = connect(warehouse)
+    try:
+        con.execute("create schema if not exists bench_held_back")
+        held = 0
+        for table in EVENT_TABLES:
+            name = table.split(".")[1]
+            con.execute(f"create or replace table bench_held_back.{name} as select * from {table}"
+                        f" where occurred_at > {HELD_BACK} and occurred_at <= timestamp '{END_DATE}'")
+            con.execute(f"delete from {table} where occurred_at > {HELD_BACK}"
+                        f" and occurred_at <= timestamp '{END_DATE}'")
+            held += con.execute(f"select count(*) from bench_held_back.{name}").fetchone()[0]
+        return held
+    finally:
+        con.close()
+
+
+def _deliver_held_back(warehouse: Path) -> None:
+    con = connect(warehouse)
+    try:
+        for table in EVENT_TABLES:
+            name = table.split(".")[1]
+            con.execute(f"insert into {table} select * from bench_held_back.{name}")
+        con.execute("drop schema bench_held_back cascade")
+    finally:
+        con.close()
+
+
+def bench(size: int, workdir: Path, exclude_evaluation: bool, reference: bool,
+          incremental: bool = False) -> dict[str, object]:
     raw = workdir / f"raw_{size}"
     if not (raw / "raw_crm" / "contacts.parquet").exists():
         t = time.perf_counter()
@@ -97,6 +137,7 @@ def bench(size: int, workdir: Path, exclude_evaluation: bool, reference: bool) -
                     "--duckdb", str(warehouse)], check=True, cwd=ROOT)
     load_s = time.perf_counter() - t
     raw_mb = warehouse.stat().st_size / 2**20  # the file holds only the raw tables now
+    held_back = _hold_back_last_day(warehouse) if incremental else 0
     target = workdir / f"target_{size}"
     t = time.perf_counter()
     build = run_dbt("build", warehouse, dbt_vars={"as_of": END_DATE}, target_path=target,
@@ -115,10 +156,20 @@ def bench(size: int, workdir: Path, exclude_evaluation: bool, reference: bool) -
                                       " || table_name = ?", [name]).fetchone()[0]}
     finally:
         con.close()
+    if incremental:
+        _deliver_held_back(warehouse)
+        target_day = workdir / f"target_{size}_next_day"
+        t = time.perf_counter()
+        day = run_dbt("build", warehouse, dbt_vars={"as_of": END_DATE}, target_path=target_day,
+                      exclude=["tag:evaluation"] if exclude_evaluation else ())
+        out["next_day"] = {"held_back_rows": held_back, "build_s": time.perf_counter() - t,
+                           "failures": day.failures(), "peak_rss_mb": peak_rss_mb(),
+                           "warehouse_mb": warehouse.stat().st_size / 2**20, **_timings(target_day)}
     if reference:
         t = time.perf_counter()
+        # from the raw tables, as the reference script does (incremental models rebuilt)
         scoring = run_dbt("run", warehouse, select=["+scored_contacts"], dbt_vars={"as_of": END_DATE},
-                          target_path=workdir / f"target_scoring_{size}")
+                          target_path=workdir / f"target_scoring_{size}", extra_args=["--full-refresh"])
         out["scoring_path_s"] = time.perf_counter() - t if scoring.success else None
         out["reference_s"] = _reference(warehouse, workdir)
     return out
@@ -136,6 +187,15 @@ def report(r: dict[str, object]) -> None:
     print("  rows: " + ", ".join(f"{n.split('.')[-1]} {v:,}" for n, v in r["rows"].items()))
     if r["failures"]:
         print(f"  FAILED: {r['failures']}")
+    if "next_day" in r:
+        d, k = r["next_day"], r["next_day"]["by_kind"]
+        print(f"  next day ({d['held_back_rows']:,} event rows more): dbt build {d['build_s']:.1f} s"
+              f" (models {k['model']:.1f} s, of which evaluation {k['evaluation']:.1f} s; tests"
+              f" {k['test']:.1f} s; unit tests {k['unit_test']:.1f} s; publish {k['publish']:.1f} s)"
+              f" | warehouse {d['warehouse_mb']:.0f} MB")
+        print("  next day's slowest models: " + ", ".join(f"{n} {s:.1f}s" for n, s in d["slowest"]))
+        if d["failures"]:
+            print(f"  NEXT DAY FAILED: {d['failures']}")
     if "reference_s" in r and r.get("reference_s") and r.get("scoring_path_s"):
         print(f"  scoring path (dbt run +scored_contacts) {r['scoring_path_s']:.1f} s vs reference script"
               f" {r['reference_s']:.1f} s: ratio {r['scoring_path_s'] / r['reference_s']:.2f}")
@@ -148,6 +208,8 @@ def main() -> int:
     parser.add_argument("--keep", type=Path, help="reuse/keep generated data and warehouses here")
     parser.add_argument("--exclude-evaluation", action="store_true",
                         help="build with --exclude tag:evaluation (the hourly build)")
+    parser.add_argument("--incremental", action="store_true",
+                        help="hold the last day of events back, then time the next day's build")
     parser.add_argument("--reference", action="store_true",
                         help="also time the scoring path against ../shared/bench/reference_scoring.py")
     args = parser.parse_args()
@@ -157,9 +219,9 @@ def main() -> int:
     try:
         for size in args.sizes:
             print(f"== {size:,} contacts", flush=True)
-            r = bench(size, workdir, args.exclude_evaluation, args.reference)
+            r = bench(size, workdir, args.exclude_evaluation, args.reference, args.incremental)
             report(r)
-            failed = failed or bool(r["failures"])
+            failed = failed or bool(r["failures"]) or bool(r.get("next_day", {}).get("failures"))
     finally:
         if args.keep is None:
             shutil.rmtree(workdir, ignore_errors=True)

@@ -1,20 +1,59 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='row_key',
+    on_schema_change='fail',
+) }}
 -- One long table of every engagement event from every marketing source (web, e-mail,
 -- forms, event attendance) and of the CRM's sales activities (calls, e-mails, meetings):
--- one row per raw event row, nothing dropped. Each row gets its canonical event type
--- (seed event_type_map), the contact it is scored for (after merges), a bot flag, and an
--- exclusion reason when it cannot be used.
+-- one row per raw event row, nothing dropped, with its quality issue (copies of one event
+-- id: the latest survives) and its bot flag, as the raw rows say; which contact an event
+-- counts for and its canonical event type are resolved when it is read
+-- (int_engagement_events_resolved), because merges and the event-type map change.
+--
+-- Incremental (docs/architecture.md, "Incremental builds"): a run re-reads the web and
+-- e-mail rows from the day of the latest event it holds minus `event_lookback_days`, and
+-- recomputes with them every stored row whose result they can change: the other copies
+-- of their event ids (the survivor), and the rows of the same raw contact in the same hour
+-- (page-view floods) or of the same contact and campaign (scanner clicks). The small
+-- sources (forms, attendance, sales activities) are re-read whole. A change of the bot
+-- settings or of the e-mail event-type map rebuilds everything (settings_fingerprint).
+
+{%- set settings_fingerprint -%}
+    select {{ dbt.hash(
+        "cast(bot_settings.bot_click_max_seconds as " ~ dbt.type_string() ~ ") || ','"
+        ~ " || cast(bot_settings.bot_page_views_per_minute as " ~ dbt.type_string() ~ ") || ','"
+        ~ " || cast(bot_settings.bot_page_views_per_hour as " ~ dbt.type_string() ~ ") || ','"
+        ~ " || coalesce(email_types.mapping, '')") }}
+    from {{ ref('int_scoring_model_config') }} as bot_settings
+    cross join (
+        select {{ dbt.listagg(
+            normalize_key('raw_value') ~ " || '=' || " ~ normalize_key('event_type'),
+            "';'", "order by " ~ normalize_key('raw_value')) }} as mapping
+        from {{ ref('event_type_map') }}
+        where {{ normalize_key('source_table') }} = 'email_events'
+    ) as email_types
+    where bot_settings.scoring_model = 'default'
+{%- endset -%}
+{%- set window_start = incremental_window_start(settings_fingerprint) %}
 
 with
 
 web_events as (
 
     select * from {{ ref('stg_marketing__web_events') }}
+    {% if window_start is not none -%}
+        where occurred_at >= {{ window_start }} or occurred_at is null
+    {%- endif %}
 
 ),
 
 email_events as (
 
     select * from {{ ref('stg_marketing__email_events') }}
+    {% if window_start is not none -%}
+        where occurred_at >= {{ window_start }} or occurred_at is null
+    {%- endif %}
 
 ),
 
@@ -33,12 +72,6 @@ event_attendance as (
 sales_activities as (
 
     select * from {{ ref('stg_crm__sales_activities') }}
-
-),
-
-contact_id_map as (
-
-    select * from {{ ref('int_contact_id_map') }}
 
 ),
 
@@ -63,7 +96,9 @@ bot_settings as (
 
 ),
 
-unioned as (
+-- the raw rows this run reads, in one shape; row_issue is the row's own quality issue
+-- (staging), before the copies of an event id are compared
+read_rows as (
 
     select
         'web_events' as source_table,
@@ -75,7 +110,7 @@ unioned as (
         cast(null as {{ dbt.type_string() }}) as campaign_id,
         cast(null as {{ dbt.type_string() }}) as product_line,
         occurred_at,
-        quality_issue
+        quality_issue as row_issue
     from web_events
 
     union all
@@ -90,7 +125,7 @@ unioned as (
         campaign_id,
         cast(null as {{ dbt.type_string() }}) as product_line,
         occurred_at,
-        quality_issue
+        quality_issue as row_issue
     from email_events
 
     union all
@@ -105,7 +140,7 @@ unioned as (
         cast(null as {{ dbt.type_string() }}) as campaign_id,
         product_line,
         occurred_at,
-        quality_issue
+        quality_issue as row_issue
     from form_submissions
 
     union all
@@ -120,7 +155,7 @@ unioned as (
         cast(null as {{ dbt.type_string() }}) as campaign_id,
         product_line,
         occurred_at,
-        quality_issue
+        quality_issue as row_issue
     from event_attendance
 
     union all
@@ -135,106 +170,282 @@ unioned as (
         cast(null as {{ dbt.type_string() }}) as campaign_id,
         cast(null as {{ dbt.type_string() }}) as product_line,
         occurred_at,
-        quality_issue
+        quality_issue as row_issue
     from sales_activities
 
 ),
 
-resolved as (
+{% if window_start is not none %}
+
+    -- the stored web and e-mail rows before the window whose result the rows read can
+    -- change: every other copy of an event id read (which copy survives), then every
+    -- usable row of the same raw contact and hour (page-view floods) or contact and
+    -- campaign (scanner clicks) as a row read or such a copy
+    stored_rows as (
+
+        select * from {{ this }}
+        where
+            source_table in ('web_events', 'email_events')
+            and occurred_at < {{ window_start }}
+
+    ),
+
+    copies_of_read_ids as (
+
+        select stored_rows.*
+        from stored_rows
+        where exists (
+            select 1
+            from read_rows
+            where
+                read_rows.source_table = stored_rows.source_table
+                and read_rows.event_id = stored_rows.event_id
+        )
+
+    ),
+
+    rows_to_rank as (
+
+        select
+            source_table,
+            event_id,
+            raw_contact_id,
+            raw_event_type,
+            event_detail,
+            session_id,
+            campaign_id,
+            product_line,
+            occurred_at,
+            row_issue
+        from read_rows
+
+        union all
+
+        select
+            source_table,
+            event_id,
+            raw_contact_id,
+            raw_event_type,
+            event_detail,
+            session_id,
+            campaign_id,
+            product_line,
+            occurred_at,
+            row_issue
+        from copies_of_read_ids
+
+    ),
+
+{% else %}
+
+    rows_to_rank as (
+
+        select * from read_rows
+
+    ),
+
+{% endif %}
+
+-- copies of one event id: the latest occurred_at survives, then the smallest values (as
+-- staged); a row without an id is ranked among identical rows only (copy_group: a hash of
+-- its values), so that each raw row keeps one stable row_key
+grouped as (
 
     select
-        unioned.source_table,
-        unioned.event_id,
-        unioned.raw_contact_id,
-        contact_id_map.resolved_contact_id as contact_id,
-        unioned.raw_event_type,
-        event_type_map.event_type,
-        unioned.event_detail,
-        unioned.session_id,
-        unioned.campaign_id,
-        unioned.product_line,
-        unioned.occurred_at,
-        case
-            when unioned.quality_issue is not null then unioned.quality_issue
-            when event_type_map.event_type is null then 'unknown_event_type'
-            when contact_id_map.contact_id is null then 'unknown_contact'
-            when contact_id_map.resolved_contact_id is null then 'contact_excluded'
-        end as exclusion_reason
-    from unioned
-    left join event_type_map
-        on
-            unioned.source_table = event_type_map.source_table
-            and unioned.raw_event_type = event_type_map.raw_value
-    left join contact_id_map
-        on unioned.raw_contact_id = contact_id_map.contact_id
+        *,
+        coalesce(
+            ':' || event_id,
+            '!' || {{ dbt.hash(row_text(
+                'raw_contact_id, raw_event_type, event_detail, session_id, campaign_id,'
+                ~ ' product_line, occurred_at, row_issue')) }}
+        ) as copy_group
+    from rows_to_rank
 
 ),
 
--- Machine activity, found on the staged e-mail and web events directly (per CRM contact
--- record) so that the large union above is read once and probed only against these small
--- sets: the first delivery of each campaign, scanner clicks, flood minutes, hours at a
--- sustained bot rate. (They read the staging tables again instead of the import CTEs so no
--- CTE is referenced twice: DuckDB would materialize it, and at 100M rows that spills to
--- disk.)
-email_event_types as (
+ranked as (
 
     select
-        raw_value,
-        event_type
-    from event_type_map
-    where source_table = 'email_events'
+        *,
+        row_number() over (
+            partition by source_table, copy_group
+            order by
+                -- (forms, attendance, sales activities come with their survivor chosen)
+                case when row_issue = 'duplicate_row' then 1 else 0 end,
+                occurred_at desc nulls last,
+                raw_contact_id asc nulls last,
+                session_id asc nulls last,
+                campaign_id asc nulls last,
+                raw_event_type asc nulls last,
+                event_detail asc nulls last,
+                product_line asc nulls last
+        ) as key_rank
+    from grouped
+
+),
+
+ranked_rows as (
+
+    select
+        source_table,
+        event_id,
+        raw_contact_id,
+        raw_event_type,
+        event_detail,
+        session_id,
+        campaign_id,
+        product_line,
+        occurred_at,
+        row_issue,
+        case
+            -- forms, attendance and sales activities: their staging compares the copies
+            when source_table not in ('web_events', 'email_events') then row_issue
+            else {{ event_exclusion_issue('event_id', 'row_issue') }}
+        end as quality_issue,
+        source_table || copy_group || ':' || cast(key_rank as {{ dbt.type_string() }}) as row_key
+    from ranked
+
+),
+
+{% if window_start is not none %}
+
+    rows_to_flag as (
+
+        select * from ranked_rows
+
+        union all
+
+        -- usable stored rows sharing an hour or a campaign with a ranked row: their bot
+        -- flag is recomputed, their quality issue stays
+        select
+            stored_rows.source_table,
+            stored_rows.event_id,
+            stored_rows.raw_contact_id,
+            stored_rows.raw_event_type,
+            stored_rows.event_detail,
+            stored_rows.session_id,
+            stored_rows.campaign_id,
+            stored_rows.product_line,
+            stored_rows.occurred_at,
+            stored_rows.row_issue,
+            stored_rows.quality_issue,
+            stored_rows.row_key
+        from stored_rows
+        where
+            stored_rows.quality_issue is null
+            and not exists (
+                select 1 from ranked_rows
+                where ranked_rows.row_key = stored_rows.row_key
+            )
+            and (
+                (
+                    stored_rows.source_table = 'web_events'
+                    and exists (
+                        select 1 from ranked_rows
+                        where
+                            ranked_rows.source_table = 'web_events'
+                            and ranked_rows.raw_contact_id = stored_rows.raw_contact_id
+                            and {{ dbt.date_trunc('hour', 'ranked_rows.occurred_at') }}
+                            = {{ dbt.date_trunc('hour', 'stored_rows.occurred_at') }}
+                    )
+                )
+                or (
+                    stored_rows.source_table = 'email_events'
+                    and exists (
+                        select 1 from ranked_rows
+                        where
+                            ranked_rows.source_table = 'email_events'
+                            and ranked_rows.raw_contact_id = stored_rows.raw_contact_id
+                            and ranked_rows.campaign_id = stored_rows.campaign_id
+                    )
+                )
+            )
+
+    ),
+
+{% else %}
+
+    rows_to_flag as (
+
+        select * from ranked_rows
+
+    ),
+
+{% endif %}
+
+-- Machine activity, among the usable e-mail and web rows (per raw contact id): the first
+-- delivery of each campaign, scanner clicks, flood minutes, hours at a sustained bot rate
+usable_email_rows as (
+
+    select
+        rows_to_flag.raw_contact_id,
+        rows_to_flag.campaign_id,
+        rows_to_flag.raw_event_type,
+        rows_to_flag.occurred_at,
+        email_event_types.event_type
+    from rows_to_flag
+    inner join event_type_map as email_event_types
+        on
+            rows_to_flag.raw_event_type = email_event_types.raw_value
+            and email_event_types.source_table = 'email_events'
+    where
+        rows_to_flag.source_table = 'email_events'
+        and rows_to_flag.quality_issue is null
 
 ),
 
 first_deliveries as (
 
     select
-        email_events.contact_id,
-        email_events.campaign_id,
-        min(email_events.occurred_at) as delivered_at
-    from {{ ref('stg_marketing__email_events') }} as email_events
-    inner join email_event_types
-        on email_events.event_type_raw = email_event_types.raw_value
-    where
-        not email_events.is_excluded
-        and email_event_types.event_type = 'email_delivered'
-    group by email_events.contact_id, email_events.campaign_id
+        raw_contact_id,
+        campaign_id,
+        min(occurred_at) as delivered_at
+    from usable_email_rows
+    where event_type = 'email_delivered'
+    group by raw_contact_id, campaign_id
 
 ),
 
 scanner_clicks as (
 
     select distinct
-        clicks.contact_id,
+        clicks.raw_contact_id,
         clicks.campaign_id,
+        clicks.raw_event_type,
         clicks.occurred_at
-    from {{ ref('stg_marketing__email_events') }} as clicks
-    inner join email_event_types
-        on clicks.event_type_raw = email_event_types.raw_value
+    from usable_email_rows as clicks
     inner join first_deliveries
         on
-            clicks.contact_id = first_deliveries.contact_id
+            clicks.raw_contact_id = first_deliveries.raw_contact_id
             and clicks.campaign_id = first_deliveries.campaign_id
     cross join bot_settings
     where
-        not clicks.is_excluded
-        and email_event_types.event_type = 'email_click'
+        clicks.event_type = 'email_click'
         and {{ dbt.datediff('first_deliveries.delivered_at', 'clicks.occurred_at', 'second') }}
         between 0 and bot_settings.bot_click_max_seconds
+
+),
+
+usable_web_rows as (
+
+    select
+        raw_contact_id,
+        occurred_at
+    from rows_to_flag
+    where source_table = 'web_events' and quality_issue is null
 
 ),
 
 flood_minutes as (
 
     select
-        web_events.contact_id,
-        {{ dbt.date_trunc('minute', 'web_events.occurred_at') }} as occurred_minute
-    from {{ ref('stg_marketing__web_events') }} as web_events
+        usable_web_rows.raw_contact_id,
+        {{ dbt.date_trunc('minute', 'usable_web_rows.occurred_at') }} as occurred_minute
+    from usable_web_rows
     cross join bot_settings
-    where not web_events.is_excluded
     group by
-        web_events.contact_id,
-        {{ dbt.date_trunc('minute', 'web_events.occurred_at') }},
+        usable_web_rows.raw_contact_id,
+        {{ dbt.date_trunc('minute', 'usable_web_rows.occurred_at') }},
         bot_settings.bot_page_views_per_minute
     having count(*) > bot_settings.bot_page_views_per_minute
 
@@ -244,74 +455,62 @@ sustained_rate_hours as (
 
     -- a bot that stays under the per-minute limit, but for hours (30 a minute = 1,800 an hour)
     select
-        web_events.contact_id,
-        {{ dbt.date_trunc('hour', 'web_events.occurred_at') }} as occurred_hour
-    from {{ ref('stg_marketing__web_events') }} as web_events
+        usable_web_rows.raw_contact_id,
+        {{ dbt.date_trunc('hour', 'usable_web_rows.occurred_at') }} as occurred_hour
+    from usable_web_rows
     cross join bot_settings
-    where not web_events.is_excluded
     group by
-        web_events.contact_id,
-        {{ dbt.date_trunc('hour', 'web_events.occurred_at') }},
+        usable_web_rows.raw_contact_id,
+        {{ dbt.date_trunc('hour', 'usable_web_rows.occurred_at') }},
         bot_settings.bot_page_views_per_hour
     having count(*) > bot_settings.bot_page_views_per_hour
-
-),
-
-bot_flagged as (
-
-    select
-        resolved.*,
-        case
-            when scanner_clicks.contact_id is not null
-                then 'email_click_seconds_after_delivery'
-            when flood_minutes.contact_id is not null then 'page_view_flood'
-            when sustained_rate_hours.contact_id is not null then 'page_view_sustained_rate'
-        end as bot_reason
-    from resolved
-    left join scanner_clicks
-        on
-            resolved.event_type = 'email_click'
-            and resolved.exclusion_reason is null
-            and resolved.raw_contact_id = scanner_clicks.contact_id
-            and resolved.campaign_id = scanner_clicks.campaign_id
-            and resolved.occurred_at = scanner_clicks.occurred_at
-    left join flood_minutes
-        on
-            resolved.event_type = 'page_view'
-            and resolved.exclusion_reason is null
-            and resolved.raw_contact_id = flood_minutes.contact_id
-            and {{ dbt.date_trunc('minute', 'resolved.occurred_at') }}
-            = flood_minutes.occurred_minute
-    left join sustained_rate_hours
-        on
-            resolved.event_type = 'page_view'
-            and resolved.exclusion_reason is null
-            and resolved.raw_contact_id = sustained_rate_hours.contact_id
-            and {{ dbt.date_trunc('hour', 'resolved.occurred_at') }}
-            = sustained_rate_hours.occurred_hour
 
 ),
 
 final as (
 
     select
-        source_table || ':' || coalesce(event_id, '') as event_key,
-        source_table,
-        event_id,
-        raw_contact_id,
-        contact_id,
-        raw_event_type,
-        event_type,
-        event_detail,
-        session_id,
-        campaign_id,
-        product_line,
-        occurred_at,
-        exclusion_reason,
-        exclusion_reason is not null as is_excluded,
-        bot_reason,
-        bot_reason is not null as is_bot_activity
-    from bot_flagged
+        rows_to_flag.row_key,
+        rows_to_flag.source_table || ':' || coalesce(rows_to_flag.event_id, '') as event_key,
+        rows_to_flag.source_table,
+        rows_to_flag.event_id,
+        rows_to_flag.raw_contact_id,
+        rows_to_flag.raw_event_type,
+        rows_to_flag.event_detail,
+        rows_to_flag.session_id,
+        rows_to_flag.campaign_id,
+        rows_to_flag.product_line,
+        rows_to_flag.occurred_at,
+        rows_to_flag.row_issue,
+        rows_to_flag.quality_issue,
+        case
+            when rows_to_flag.quality_issue is not null then null
+            when scanner_clicks.raw_contact_id is not null
+                then 'email_click_seconds_after_delivery'
+            when flood_minutes.raw_contact_id is not null then 'page_view_flood'
+            when sustained_rate_hours.raw_contact_id is not null then 'page_view_sustained_rate'
+        end as bot_reason,
+        ({{ settings_fingerprint }}) as settings_fingerprint
+    from rows_to_flag
+    left join scanner_clicks
+        on
+            rows_to_flag.source_table = 'email_events'
+            and rows_to_flag.raw_contact_id = scanner_clicks.raw_contact_id
+            and rows_to_flag.campaign_id = scanner_clicks.campaign_id
+            and rows_to_flag.raw_event_type = scanner_clicks.raw_event_type
+            and rows_to_flag.occurred_at = scanner_clicks.occurred_at
+    left join flood_minutes
+        on
+            rows_to_flag.source_table = 'web_events'
+            and rows_to_flag.raw_contact_id = flood_minutes.raw_contact_id
+            and {{ dbt.date_trunc('minute', 'rows_to_flag.occurred_at') }}
+            = flood_minutes.occurred_minute
+    left join sustained_rate_hours
+        on
+            rows_to_flag.source_table = 'web_events'
+            and rows_to_flag.raw_contact_id = sustained_rate_hours.raw_contact_id
+            and {{ dbt.date_trunc('hour', 'rows_to_flag.occurred_at') }}
+            = sustained_rate_hours.occurred_hour
 
 )
 

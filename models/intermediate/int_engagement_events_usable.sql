@@ -15,7 +15,7 @@ events as (
         event_detail,
         product_line,
         occurred_at
-    from {{ ref('int_engagement_events_unioned') }}
+    from {{ ref('int_engagement_events_resolved') }}
     where not is_excluded and not is_bot_activity
 
 )

@@ -72,7 +72,7 @@ engagement_events as (
             when events.is_bot_activity then 'not_scored'
             else 'not_yet'
         end as action
-    from {{ ref('int_engagement_events_unioned') }} as events
+    from {{ ref('int_engagement_events_resolved') }} as events
     left join contacts_created_after_as_of
         on events.contact_id = contacts_created_after_as_of.contact_id
     where

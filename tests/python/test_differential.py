@@ -420,7 +420,7 @@ def _diagnose(warehouse: Path, raw: dict[str, list[dict]], ref_events: list[ref.
     person = [r for r in raw["raw_crm.contacts"] if r in own or ref.normalize_email(r["email"]) in emails]
     sql_events: dict[tuple, dict] = {}
     for e in query_dicts(warehouse, "select source_table, event_id, raw_contact_id, contact_id, exclusion_reason,"
-                                    " bot_reason from intermediate.int_engagement_events_unioned"
+                                    " bot_reason from intermediate.int_engagement_events_resolved"
                                     " order by exclusion_reason nulls last"):
         sql_events.setdefault((e["source_table"], e["event_id"]), e)  # the usable copy of a duplicate first
     sql_counted = {k for k, e in sql_events.items()

@@ -143,7 +143,7 @@ def check_timeline(warehouse: Path, pairs: list[tuple[str, str]]) -> tuple[list,
         fit = round(max(min(positive, fmax) + penalty, fmin), 2)
         raw_events = query(warehouse, """
             select event_type, event_detail, occurred_at
-            from intermediate.int_engagement_events_unioned
+            from intermediate.int_engagement_events_resolved
             where contact_id = ? and not is_excluded and not is_bot_activity and occurred_at <= ?
               and (? is null or product_line is null or product_line = ?)""",
                            [contact_id, AS_OF, product_line, product_line])
@@ -245,7 +245,7 @@ def test_count_bands_reach_every_contact_and_snapshot(band_warehouse: Path) -> N
     [(missing,)] = query(band_warehouse, """
         select count(*) from marts.scored_contacts as s
         where s.scoring_model = 'default'
-          and not exists (select 1 from intermediate.int_engagement_events_unioned as e
+          and not exists (select 1 from intermediate.int_engagement_events_resolved as e
                           where e.contact_id = s.contact_id and e.event_type = 'page_view'
                             and not e.is_excluded and not e.is_bot_activity and e.occurred_at <= ?)
           and not exists (select 1 from intermediate.int_score_components as c

@@ -23,7 +23,7 @@ def event_accounting(warehouse: Path, table: str, as_of: str) -> tuple[int, int,
     (raw,) = query(warehouse, f"select count(*) from raw_marketing.{table}")[0]
     (scored,) = query(
         warehouse,
-        "select count(*) from intermediate.int_engagement_events_unioned"
+        "select count(*) from intermediate.int_engagement_events_resolved"
         " where source_table = ? and not is_excluded and not is_bot_activity and occurred_at <= ?"
         " and contact_id in (select contact_id from marts.scored_contacts where scoring_model = 'default')",
         [table, as_of],
@@ -43,7 +43,7 @@ def sales_activity_accounting(warehouse: Path, as_of: str) -> tuple[int, int, in
     (raw,) = query(warehouse, "select count(*) from raw_crm.sales_activities")[0]
     (used,) = query(
         warehouse,
-        "select count(*) from intermediate.int_engagement_events_unioned"
+        "select count(*) from intermediate.int_engagement_events_resolved"
         " where source_table = 'sales_activities' and occurred_at <= ?"
         " and (not is_excluded or exclusion_reason = 'unknown_event_type')"
         " and contact_id in (select contact_id from marts.scored_contacts where scoring_model = 'default')",
@@ -120,7 +120,7 @@ def test_every_raw_event_is_scored_or_quarantined_before_the_data_ends(early_war
     assert not_yet.get("contacts:created_after_as_of", 0) > 0, not_yet
     late = query(early_warehouse, "select count(*) from intermediate.int_quarantined_rows"
                                   " where action = 'not_yet' and reason = 'after_as_of'")[0][0]
-    (after,) = query(early_warehouse, "select count(*) from intermediate.int_engagement_events_unioned"
+    (after,) = query(early_warehouse, "select count(*) from intermediate.int_engagement_events_resolved"
                                       " where not is_excluded and not is_bot_activity and occurred_at > ?"
                                       " and source_table != 'sales_activities'",
                      [EARLY_AS_OF])[0]
@@ -135,13 +135,13 @@ def test_every_raw_sales_activity_is_used_or_quarantined(demo_warehouse: tuple[P
     raw, used, quarantined = sales_activity_accounting(warehouse, DEMO_END_DATE)
     assert used > 0 and quarantined > 0
     assert used + quarantined == raw, (raw, used, quarantined)
-    kinds = dict(query(warehouse, "select event_type, count(*) from intermediate.int_engagement_events_unioned"
+    kinds = dict(query(warehouse, "select event_type, count(*) from intermediate.int_engagement_events_resolved"
                                   " where source_table = 'sales_activities' and not is_excluded group by 1"))
     assert {"sales_call", "sales_email", "sales_meeting"} <= set(kinds), kinds
     (touches,) = query(warehouse, """
         select count(*) from marts.mql_alerts as a
         where a.first_touch_at is not null and not exists (
-            select 1 from intermediate.int_engagement_events_unioned as e
+            select 1 from intermediate.int_engagement_events_resolved as e
             where e.source_table = 'sales_activities' and e.contact_id = a.contact_id
               and e.occurred_at = a.first_touch_at)""")[0]
     assert touches == 0, "an alert's first touch is not a sales activity of the union"
@@ -210,7 +210,7 @@ def test_bot_activity_is_flagged_and_not_scored(demo_warehouse: tuple[Path, DbtR
     reasons = dict(
         query(
             warehouse,
-            "select bot_reason, count(*) from intermediate.int_engagement_events_unioned"
+            "select bot_reason, count(*) from intermediate.int_engagement_events_resolved"
             " where is_bot_activity group by 1",
         )
     )

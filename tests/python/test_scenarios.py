@@ -117,7 +117,7 @@ def sql_outcome(scenario_warehouse: tuple[Path, Path]) -> Outcome:
         points[r["contact_id"]][r["rule_id"]] = float(r["points_after_cap"])
     bots: dict[str, Counter] = defaultdict(Counter)
     for r in query_dicts(warehouse, "select contact_id, bot_reason, count(*) as n"
-                                    " from intermediate.int_engagement_events_unioned"
+                                    " from intermediate.int_engagement_events_resolved"
                                     " where is_bot_activity group by 1, 2"):
         bots[r["contact_id"]][r["bot_reason"]] = r["n"]
     return Outcome(rows, dict(points), dict(bots))
@@ -315,7 +315,7 @@ def test_every_raw_event_is_scored_or_quarantined_at_the_scoring_date(scenario_w
         raw = len(RAW.get(f"raw_marketing.{table}", []))
         [(scored,)] = [tuple(r.values()) for r in query_dicts(
             warehouse,
-            "select count(*) as n from intermediate.int_engagement_events_unioned"
+            "select count(*) as n from intermediate.int_engagement_events_resolved"
             f" where source_table = '{table}' and not is_excluded and not is_bot_activity"
             f" and occurred_at <= timestamp '{SPEC['as_of']}'"
             f" and contact_id in (select contact_id from marts.scored_contacts where scoring_model = '{MODEL}')")]

@@ -37,7 +37,7 @@ def bot_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "raw_marketing.web_events": _views("C-BOT", minutes=6 * 60, per_minute=30)  # 10,800 views
         + _views("C-BUSY", minutes=60, per_minute=1),  # a page a minute for an hour: a person
     })
-    result = run_dbt("build", warehouse, select=["+int_engagement_events_unioned"], dbt_vars={"as_of": AS_OF},
+    result = run_dbt("build", warehouse, select=["+int_engagement_events_resolved"], dbt_vars={"as_of": AS_OF},
                      exclude=["resource_type:test", "resource_type:unit_test"], target_path=root / "target")
     assert result.success, result.failures()
     return warehouse
@@ -45,12 +45,12 @@ def bot_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_a_bot_under_the_minute_limit_for_hours_is_caught(bot_warehouse: Path) -> None:
     rows = dict(query(bot_warehouse, "select coalesce(bot_reason, 'human'), count(*)"
-                                     " from intermediate.int_engagement_events_unioned"
+                                     " from intermediate.int_engagement_events_resolved"
                                      " where contact_id = 'C-BOT' group by 1"))
     assert rows == {"page_view_sustained_rate": 6 * 60 * 30}
 
 
 def test_a_busy_person_is_not(bot_warehouse: Path) -> None:
-    (flagged,) = query(bot_warehouse, "select count(*) from intermediate.int_engagement_events_unioned"
+    (flagged,) = query(bot_warehouse, "select count(*) from intermediate.int_engagement_events_resolved"
                                       " where contact_id = 'C-BUSY' and is_bot_activity")[0]
     assert flagged == 0

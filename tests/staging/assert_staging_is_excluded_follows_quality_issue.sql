@@ -11,8 +11,6 @@
     ('stg_crm__opportunities', 'created_at'),
     ('stg_crm__lead_status_changes', 'changed_at'),
     ('stg_crm__sales_activities', 'occurred_at'),
-    ('stg_marketing__web_events', 'occurred_at'),
-    ('stg_marketing__email_events', 'occurred_at'),
     ('stg_marketing__form_submissions', 'occurred_at'),
     ('stg_marketing__event_attendance', 'occurred_at'),
 ] %}

@@ -41,7 +41,9 @@ flagged as (
 
     select
         *,
-        {{ event_exclusion_issue('activity_id', run_started_timestamp()) }} as exclusion_issue
+        {{ event_exclusion_issue(
+            'activity_id', event_row_issue('activity_id', run_started_timestamp())
+        ) }} as exclusion_issue
     from ranked
 
 ),

@@ -1,3 +1,4 @@
+{{ config(materialized='view') }}
 with
 
 source as (
@@ -22,32 +23,6 @@ typed as (
 
 ),
 
-ranked as (
-
-    -- one survivor per id: the latest occurred_at, then the smallest values (as staged)
-    select
-        *,
-        row_number() over (
-            partition by event_id
-            order by
-                occurred_at desc nulls last,
-                contact_id asc nulls last,
-                campaign_id asc nulls last,
-                event_type_raw asc nulls last
-        ) as key_rank
-    from typed
-
-),
-
-flagged as (
-
-    select
-        *,
-        {{ event_exclusion_issue('event_id', run_started_timestamp()) }} as exclusion_issue
-    from ranked
-
-),
-
 final as (
 
     select
@@ -56,9 +31,9 @@ final as (
         campaign_id,
         event_type_raw,
         occurred_at,
-        exclusion_issue as quality_issue,
-        exclusion_issue is not null as is_excluded
-    from flagged
+        has_invalid_occurred_at,
+        {{ event_row_issue('event_id', run_started_timestamp()) }} as quality_issue
+    from typed
 
 )
 

@@ -45,7 +45,9 @@ flagged as (
 
     select
         *,
-        {{ event_exclusion_issue('submission_id', run_started_timestamp()) }} as exclusion_issue
+        {{ event_exclusion_issue(
+            'submission_id', event_row_issue('submission_id', run_started_timestamp())
+        ) }} as exclusion_issue
     from ranked
 
 ),
