@@ -6,7 +6,10 @@
         times 0.5^((cut - day start) / half-life) is exactly the sum of the day's events'
         decay factors at the cut (int_engagement_daily explains why);
       the cut's own day, up to the cut itself, comes from the few raw events of that day
-        (int_engagement_pattern_events), each decayed directly.
+        (int_engagement_pattern_events), each decayed directly;
+      both are kept per raw contact id, and int_contact_id_map maps them to the scored
+        contact here (a merged record's events count for its survivor; an unknown or
+        excluded contact's events for nobody).
 
     For many cuts the days are first summed per contact, pattern and "bucket" (the first cut
     after the day), decayed to that cut, and each bucket is then carried to every later cut
@@ -18,7 +21,9 @@
 {% macro decayed_engagement(first_cut, cut_count=1, interval_days=0, contacts=none) -%}
     {%- set contact_filter -%}
         {%- if contacts is not none -%}
-            and contact_id in (select sampled.contact_id from {{ contacts }} as sampled)
+            and id_map.resolved_contact_id in (
+                select sampled.contact_id from {{ contacts }} as sampled
+            )
         {%- endif -%}
     {%- endset -%}
     {%- set day_start = 'cast(daily.activity_date as ' ~ dbt.type_timestamp() ~ ')' -%}
@@ -48,8 +53,18 @@
 
         daily as (
 
+            -- per scored contact: the raw contact ids map to it (merges, exclusions) here
             select
-                daily.*,
+                id_map.resolved_contact_id as contact_id,
+                daily.signal,
+                daily.match_type,
+                daily.match_value,
+                daily.half_life_days,
+                daily.product_line,
+                daily.activity_date,
+                daily.event_count,
+                daily.weight_sum,
+                daily.last_event_at,
                 {% if interval_days > 0 %}
                     case
                         when daily.activity_date < first_cut.cut_date then 0
@@ -62,9 +77,12 @@
                     0 as bucket
                 {% endif %}
             from {{ ref('int_engagement_daily') }} as daily
+            inner join {{ ref('int_contact_id_map') }} as id_map
+                on daily.raw_contact_id = id_map.contact_id
             cross join (select cut_date from cut_days where cut_number = 0) as first_cut
             where
                 daily.activity_date < (select max(cut_date) from cut_days)
+                and id_map.resolved_contact_id is not null
                 {{ contact_filter }}
 
         ),
@@ -126,7 +144,7 @@
 
             -- the cut's own day, up to the cut
             select
-                events.contact_id,
+                id_map.resolved_contact_id as contact_id,
                 cut_days.cut_number,
                 cut_days.cut_at,
                 events.signal,
@@ -140,11 +158,13 @@
                     'events.half_life_days') }} as decay_factor_sum,
                 events.occurred_at as last_event_at
             from {{ ref('int_engagement_pattern_events') }} as events
+            inner join {{ ref('int_contact_id_map') }} as id_map
+                on events.raw_contact_id = id_map.contact_id
             inner join cut_days
                 on
                     events.occurred_at >= cast(cut_days.cut_date as {{ dbt.type_timestamp() }})
                     and events.occurred_at <= cut_days.cut_at
-            where 1 = 1 {{ contact_filter }}
+            where id_map.resolved_contact_id is not null {{ contact_filter }}
 
         ),
 

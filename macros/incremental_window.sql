@@ -1,24 +1,16 @@
-{#- Where an incremental run of an event model starts re-reading its sources: the UTC day of
-    the latest event the model already holds (at or before this run's start, so that a
-    future-dated row does not move it), minus the var `event_lookback_days` whole days, as a
-    timestamp literal. none means "read everything": on a first or `--full-refresh` build,
-    when the model is empty, and when the settings its stored rows were computed with
-    (`fingerprint`, a SQL expression of the current settings, compared with the model's
-    `settings_fingerprint` column) have changed since. Called inside the model, at run time. -#}
-{% macro incremental_window_start(fingerprint) -%}
+{#- The high-water mark of an incremental model: the largest value of `watermark` (a SQL
+    timestamp expression over the model's columns) among the rows it holds, as a Python
+    datetime, or none for "rebuild from everything": on a first or `--full-refresh` build,
+    when the model is empty, and when the settings its rows were computed with changed
+    (`fingerprint`: a SQL expression of the current settings, compared with the model's
+    `settings_fingerprint` column). Called by the model (and its hooks) at run time. -#}
+{% macro incremental_watermark(watermark, fingerprint) -%}
     {%- if this is none or not (execute and is_incremental()) -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set lookback = var('event_lookback_days') | int -%}
-    {%- if lookback < 1 -%}
-        {{ exceptions.raise_compiler_error(
-            "var event_lookback_days must be a whole number of days, at least 1 (got "
-            ~ var('event_lookback_days') ~ ")") }}
-    {%- endif -%}
     {%- set probe -%}
         select
-            cast(max(case when occurred_at <= {{ run_started_timestamp() }} then occurred_at end)
-                as {{ dbt.type_timestamp() }}) as latest_event_at,
+            cast(max({{ watermark }}) as {{ dbt.type_timestamp() }}) as watermark,
             sum(case when settings_fingerprint = ({{ fingerprint }}) then 0 else 1 end)
                 as rows_with_other_settings
         from {{ this }}
@@ -27,7 +19,32 @@
     {%- if row[0] is none or (row[1] or 0) > 0 -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set start = modules.datetime.datetime(row[0].year, row[0].month, row[0].day)
+    {{ return(row[0]) }}
+{%- endmacro %}
+
+{#- A Python datetime as a SQL timestamp literal (whole seconds, UTC). -#}
+{% macro timestamp_literal(value) -%}
+    cast('{{ value.strftime("%Y-%m-%d %H:%M:%S") }}' as {{ dbt.type_timestamp() }})
+{%- endmacro %}
+
+{#- Where an incremental run of the event union starts re-reading the raw events, as a SQL
+    timestamp literal: the UTC day of the latest event it holds (at or before this run's
+    start, so that a future-dated row does not move it) minus the var
+    `event_lookback_days` whole days; none = read everything (incremental_watermark). -#}
+{% macro incremental_window_start(fingerprint) -%}
+    {%- set lookback = var('event_lookback_days') | int -%}
+    {%- if lookback < 1 -%}
+        {{ exceptions.raise_compiler_error(
+            "var event_lookback_days must be a whole number of days, at least 1 (got "
+            ~ var('event_lookback_days') ~ ")") }}
+    {%- endif -%}
+    {%- set latest = incremental_watermark(
+        'case when occurred_at <= ' ~ run_started_timestamp() ~ ' then occurred_at end',
+        fingerprint) -%}
+    {%- if latest is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set start = modules.datetime.datetime(latest.year, latest.month, latest.day)
         - modules.datetime.timedelta(days=lookback) -%}
-    {{ return("cast('" ~ start.strftime('%Y-%m-%d %H:%M:%S') ~ "' as " ~ dbt.type_timestamp() ~ ")") }}
+    {{ return(timestamp_literal(start)) }}
 {%- endmacro %}

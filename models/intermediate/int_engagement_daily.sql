@@ -1,15 +1,31 @@
--- The foundation of every score: the usable engagement events aggregated per contact,
--- signal pattern, product line and UTC day. weight_sum carries decay exactly: for a
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_engagement_days_to_rebuild() }}",
+) }}
+-- depends_on: {{ ref('int_engagement_events_unioned') }}
+-- The foundation of every score: the usable engagement events aggregated per raw contact
+-- id, signal pattern, product line and UTC day. weight_sum carries decay exactly: for a
 -- half-life h it is the sum over the day's events of 2^((t - day start) / h), so the
 -- decayed total at any later scoring date S is 0.5^((S - day start) / h) * weight_sum,
 -- the same as summing 0.5^((S - t) / h) over the events (for h = 0, no decay, it is the
 -- event count). Scoring at as_of, the backtest at every snapshot and the calibration read
 -- this table (and, for the scoring date's own day, the few raw events up to that moment),
--- never the event table again. docs/architecture.md: "One pass over the events".
+-- never the event table again; they map the raw contact ids to the scored contacts
+-- (int_contact_id_map) when they read it. docs/architecture.md: "One pass over the events".
+--
+-- Incremental: a run re-aggregates only the (raw contact, day) pairs of which the event
+-- union rewrote a row since this model last ran (its built_at at or after the newest
+-- union_built_at here); the pre-hook deletes those pairs first (macro
+-- delete_engagement_days_to_rebuild). A change of the signal patterns or of the event-type
+-- map (settings_fingerprint) rebuilds everything.
+
+{%- set rebuild_since = engagement_daily_watermark() %}
 
 with
 
-events as (
+pattern_events as (
 
     select
         *,
@@ -18,10 +34,39 @@ events as (
 
 ),
 
+{% if rebuild_since is not none %}
+
+    days_to_rebuild as (
+
+        {{ engagement_days_to_rebuild(rebuild_since) }}
+
+    ),
+
+    events as (
+
+        select pattern_events.*
+        from pattern_events
+        inner join days_to_rebuild
+            on
+                pattern_events.raw_contact_id = days_to_rebuild.raw_contact_id
+                and pattern_events.activity_date = days_to_rebuild.activity_date
+
+    ),
+
+{% else %}
+
+    events as (
+
+        select * from pattern_events
+
+    ),
+
+{% endif %}
+
 final as (
 
     select
-        contact_id,
+        raw_contact_id,
         signal,
         match_type,
         match_value,
@@ -42,10 +87,13 @@ final as (
             end
         ) as weight_sum,
         min(occurred_at) as first_event_at,
-        max(occurred_at) as last_event_at
+        max(occurred_at) as last_event_at,
+        max(built_at) as union_built_at,
+        ({{ engagement_daily_fingerprint() }}) as settings_fingerprint
     from events
     group by
-        contact_id, signal, match_type, match_value, half_life_days, product_line, activity_date
+        raw_contact_id, signal, match_type, match_value, half_life_days, product_line,
+        activity_date
 
 )
 

@@ -50,7 +50,9 @@ resolved as (
             when contact_id_map.contact_id is null then 'unknown_contact'
             when contact_id_map.resolved_contact_id is null then 'contact_excluded'
         end as exclusion_reason,
-        events.bot_reason as stored_bot_reason
+        events.quality_issue,
+        events.bot_reason as stored_bot_reason,
+        events.built_at
     from events
     left join event_type_map
         on
@@ -80,7 +82,14 @@ final as (
         exclusion_reason is not null as is_excluded,
         -- machine activity is only told apart among the events that could be used
         case when exclusion_reason is null then stored_bot_reason end as bot_reason,
-        exclusion_reason is null and stored_bot_reason is not null as is_bot_activity
+        exclusion_reason is null and stored_bot_reason is not null as is_bot_activity,
+        -- the event itself can earn points, whoever it turns out to be for: a clean row of
+        -- a known event type, not machine activity (the usable events are these, of a
+        -- contact that is scored; the per-day aggregate keeps them per raw contact id)
+        quality_issue is null
+        and event_type is not null
+        and stored_bot_reason is null as is_usable_event,
+        built_at
     from resolved
 
 )

@@ -11,13 +11,15 @@
 -- counts for and its canonical event type are resolved when it is read
 -- (int_engagement_events_resolved), because merges and the event-type map change.
 --
--- Incremental (docs/architecture.md, "Incremental builds"): a run re-reads the web and
--- e-mail rows from the day of the latest event it holds minus `event_lookback_days`, and
--- recomputes with them every stored row whose result they can change: the other copies
--- of their event ids (the survivor), and the rows of the same raw contact in the same hour
--- (page-view floods) or of the same contact and campaign (scanner clicks). The small
--- sources (forms, attendance, sales activities) are re-read whole. A change of the bot
--- settings or of the e-mail event-type map rebuilds everything (settings_fingerprint).
+-- Incremental (docs/architecture.md, "Incremental builds"): a run re-reads the raw rows
+-- from the day of the latest event it holds minus `event_lookback_days`, and recomputes
+-- with them every stored row whose result they can change: the other copies of their
+-- event ids (which survives: for forms, attendance and sales activities their staging
+-- tables say, for web and e-mail events this model compares the stored copies), and the
+-- rows of the same raw contact in the same hour (page-view floods) or of the same contact
+-- and campaign (scanner clicks). Every row it writes carries this run's built_at, which is
+-- how int_engagement_daily finds the days to re-aggregate. A change of the bot settings or
+-- of the e-mail event-type map rebuilds everything (settings_fingerprint).
 
 {%- set settings_fingerprint -%}
     select {{ dbt.hash(
@@ -60,18 +62,45 @@ email_events as (
 form_submissions as (
 
     select * from {{ ref('stg_marketing__form_submissions') }}
+    {% if window_start is not none -%}
+        where
+            occurred_at >= {{ window_start }}
+            or occurred_at is null
+            or submission_id in (
+                select recent.submission_id from {{ ref('stg_marketing__form_submissions') }} as recent
+                where recent.occurred_at >= {{ window_start }} or recent.occurred_at is null
+            )
+    {%- endif %}
 
 ),
 
 event_attendance as (
 
     select * from {{ ref('stg_marketing__event_attendance') }}
+    {% if window_start is not none -%}
+        where
+            occurred_at >= {{ window_start }}
+            or occurred_at is null
+            or attendance_id in (
+                select recent.attendance_id from {{ ref('stg_marketing__event_attendance') }} as recent
+                where recent.occurred_at >= {{ window_start }} or recent.occurred_at is null
+            )
+    {%- endif %}
 
 ),
 
 sales_activities as (
 
     select * from {{ ref('stg_crm__sales_activities') }}
+    {% if window_start is not none -%}
+        where
+            occurred_at >= {{ window_start }}
+            or occurred_at is null
+            or activity_id in (
+                select recent.activity_id from {{ ref('stg_crm__sales_activities') }} as recent
+                where recent.occurred_at >= {{ window_start }} or recent.occurred_at is null
+            )
+    {%- endif %}
 
 ),
 
@@ -299,6 +328,7 @@ ranked_rows as (
         row_issue,
         case
             -- forms, attendance and sales activities: their staging compares the copies
+            -- (every copy of an id read is re-read, so the ranks here stay stable)
             when source_table not in ('web_events', 'email_events') then row_issue
             else {{ event_exclusion_issue('event_id', 'row_issue') }}
         end as quality_issue,
@@ -490,7 +520,8 @@ final as (
             when flood_minutes.raw_contact_id is not null then 'page_view_flood'
             when sustained_rate_hours.raw_contact_id is not null then 'page_view_sustained_rate'
         end as bot_reason,
-        ({{ settings_fingerprint }}) as settings_fingerprint
+        ({{ settings_fingerprint }}) as settings_fingerprint,
+        {{ run_started_timestamp() }} as built_at
     from rows_to_flag
     left join scanner_clicks
         on

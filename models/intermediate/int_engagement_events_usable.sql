@@ -1,9 +1,11 @@
 {{ config(materialized='view') }}
--- The engagement events that can earn points: not excluded (a bad row, an unknown event
--- type or contact) and not machine activity (bots). The one place this filter lives; the
--- per-day aggregate (through int_engagement_pattern_events), the score timeline, the
--- lifecycle signals and the MQL alerts read it, each up to its own scoring date. A view:
--- the event table is not copied.
+-- The engagement events that can earn points, of a contact that is scored: the event is
+-- usable (is_usable_event: a clean row of a known type, not machine activity) and its raw
+-- contact id maps to a contact that is scored (contact_id, after merges and exclusions).
+-- The score timeline, the lifecycle signals and the MQL alerts read it, each up to its own
+-- scoring date; the per-day aggregate keeps the usable events per raw contact id instead
+-- (int_engagement_pattern_events), so that a later merge or a contact created after its
+-- events applies without re-aggregating. A view: the event table is not copied.
 
 with
 
@@ -16,7 +18,7 @@ events as (
         product_line,
         occurred_at
     from {{ ref('int_engagement_events_resolved') }}
-    where not is_excluded and not is_bot_activity
+    where is_usable_event and contact_id is not null
 
 )
 

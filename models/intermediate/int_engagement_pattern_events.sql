@@ -1,15 +1,25 @@
 {{ config(materialized='view') }}
--- The usable engagement events (int_engagement_events_usable) matched to the signal
--- patterns: one row per event and pattern it matches; events after the scoring date are
--- kept here (every scoring date picks its own). The one place the pattern match lives; a
--- view, so that the 100M-row event table is read by int_engagement_daily and, for the
--- last partial day before a scoring date, by the decayed_engagement macro, never copied.
+-- The usable engagement events (is_usable_event of int_engagement_events_resolved) matched
+-- to the signal patterns: one row per event and pattern it matches, per raw contact id
+-- (int_contact_id_map says, when it is read, which scored contact that is). Events after
+-- the scoring date are kept here (every scoring date picks its own). The one place the
+-- pattern match lives; a view, so that the 100M-row event table is read by
+-- int_engagement_daily and, for the last partial day before a scoring date, by the
+-- decayed_engagement macro, never copied.
 
 with
 
 events as (
 
-    select * from {{ ref('int_engagement_events_usable') }}
+    select
+        raw_contact_id,
+        event_type,
+        event_detail,
+        product_line,
+        occurred_at,
+        built_at
+    from {{ ref('int_engagement_events_resolved') }}
+    where is_usable_event
 
 ),
 
@@ -22,13 +32,14 @@ patterns as (
 final as (
 
     select
-        events.contact_id,
+        events.raw_contact_id,
         patterns.signal,
         patterns.match_type,
         patterns.match_value,
         patterns.half_life_days,
         events.product_line,
-        events.occurred_at
+        events.occurred_at,
+        events.built_at
     from events
     inner join patterns
         on

@@ -1,0 +1,54 @@
+{#- What int_engagement_daily's rows were computed with: a hash of the signal patterns and
+    of the event-type map. When it differs from the stored one, the model is rebuilt. -#}
+{% macro engagement_daily_fingerprint() -%}
+    select {{ dbt.hash("patterns.listed || ';' || event_types.listed") }}
+    from (
+        select {{ dbt.listagg(row_text('signal, match_type, match_value, half_life_days'),
+            "'|'", "order by " ~ row_text('signal, match_type, match_value, half_life_days'))
+        }} as listed
+        from {{ ref('int_engagement_signal_patterns') }}
+    ) as patterns
+    cross join (
+        select {{ dbt.listagg(row_text('source_table, raw_value, event_type'),
+            "'|'", "order by " ~ row_text('source_table, raw_value, event_type')) }} as listed
+        from {{ ref('event_type_map') }}
+    ) as event_types
+{%- endmacro %}
+
+{#- The newest union_built_at int_engagement_daily holds (a Python datetime), or none when
+    it must be rebuilt from everything (incremental_watermark). -#}
+{% macro engagement_daily_watermark() -%}
+    {{ return(incremental_watermark('union_built_at', engagement_daily_fingerprint())) }}
+{%- endmacro %}
+
+{#- The (raw contact, UTC day) pairs int_engagement_daily re-aggregates: those of which the
+    event union rewrote a row at or after `since` (a Python datetime). -#}
+{% macro engagement_days_to_rebuild(since) -%}
+    select distinct
+        raw_contact_id,
+        cast({{ dbt.date_trunc('day', 'occurred_at') }} as date) as activity_date
+    from {{ ref('int_engagement_events_unioned') }}
+    where built_at >= {{ timestamp_literal(since) }} and occurred_at is not null
+{%- endmacro %}
+
+{#- int_engagement_daily's pre-hook: before an incremental run appends the re-aggregated
+    days, delete them (or everything, when the model is rebuilt from everything). Nothing
+    on a first or full-refresh build, where the table is created anew. -#}
+{% macro delete_engagement_days_to_rebuild() -%}
+    {%- if this is none or not (execute and is_incremental()) -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set since = engagement_daily_watermark() -%}
+    {%- if since is none -%}
+        delete from {{ this }}
+    {%- else -%}
+        delete from {{ this }}
+        where exists (
+            select 1
+            from ({{ engagement_days_to_rebuild(since) }}) as days_to_rebuild
+            where
+                days_to_rebuild.raw_contact_id = {{ this }}.raw_contact_id
+                and days_to_rebuild.activity_date = {{ this }}.activity_date
+        )
+    {%- endif -%}
+{%- endmacro %}
