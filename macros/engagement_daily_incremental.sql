@@ -22,13 +22,14 @@
 {%- endmacro %}
 
 {#- The (raw contact, UTC day) pairs int_engagement_daily re-aggregates: those of which the
-    event union rewrote a row at or after `since` (a Python datetime). -#}
+    event union wrote a row after `since` (a Python datetime: the start of the union's run
+    that the newest stored aggregate saw, to the microsecond; each run's start is its own). -#}
 {% macro engagement_days_to_rebuild(since) -%}
     select distinct
         raw_contact_id,
         cast({{ dbt.date_trunc('day', 'occurred_at') }} as date) as activity_date
     from {{ ref('int_engagement_events_unioned') }}
-    where built_at >= {{ timestamp_literal(since) }} and occurred_at is not null
+    where built_at > {{ timestamp_literal(since) }} and occurred_at is not null
 {%- endmacro %}
 
 {#- int_engagement_daily's pre-hook: before an incremental run appends the re-aggregated

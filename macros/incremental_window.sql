@@ -22,9 +22,9 @@
     {{ return(row[0]) }}
 {%- endmacro %}
 
-{#- A Python datetime as a SQL timestamp literal (whole seconds, UTC). -#}
+{#- A Python datetime as a SQL timestamp literal (to the microsecond, UTC). -#}
 {% macro timestamp_literal(value) -%}
-    cast('{{ value.strftime("%Y-%m-%d %H:%M:%S") }}' as {{ dbt.type_timestamp() }})
+    cast('{{ value.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as {{ dbt.type_timestamp() }})
 {%- endmacro %}
 
 {#- Where an incremental run of the event union starts re-reading the raw events, as a SQL

@@ -52,3 +52,29 @@
         else trim(cast({{ expression }} as {{ dbt.type_string() }})) != ''
     end
 {%- endmacro %}
+
+{#- A raw time column of `relation` as a timestamp (try_cast_as), or the column itself when
+    the raw table already has it as a timestamp without time zone: then reading it through
+    the time-zone aware type is the identity (the session time zone is UTC) but costs a
+    calendar conversion per value, and a filter on it can no longer use the column's
+    min/max per row group. The two large event views use it, so that an incremental run's
+    window filter on occurred_at is cheap. -#}
+{% macro raw_timestamp(column, relation) -%}
+    {%- if execute and relation is not none -%}
+        {%- for raw_column in adapter.get_columns_in_relation(relation) -%}
+            {%- if raw_column.name | lower == column | lower
+                and raw_column.dtype | lower in ('timestamp', 'timestamp without time zone') -%}
+                {{ return(column) }}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ return(try_cast_as(column, 'timestamp')) }}
+{%- endmacro %}
+
+{#- is_invalid_as for a raw_timestamp: false when the raw column is a timestamp already. -#}
+{% macro raw_timestamp_is_invalid(column, relation) -%}
+    {%- if raw_timestamp(column, relation) == column -%}
+        {{ return('false') }}
+    {%- endif -%}
+    {{ return(is_invalid_as(column, 'timestamp')) }}
+{%- endmacro %}

@@ -16,7 +16,7 @@
 -- (int_contact_id_map) when they read it. docs/architecture.md: "One pass over the events".
 --
 -- Incremental: a run re-aggregates only the (raw contact, day) pairs of which the event
--- union rewrote a row since this model last ran (its built_at at or after the newest
+-- union rewrote a row since this model last ran (its built_at after the newest
 -- union_built_at here); the pre-hook deletes those pairs first (macro
 -- delete_engagement_days_to_rebuild). A change of the signal patterns or of the event-type
 -- map (settings_fingerprint) rebuilds everything.

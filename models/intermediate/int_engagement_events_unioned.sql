@@ -206,30 +206,28 @@ read_rows as (
 
 {% if window_start is not none %}
 
-    -- the stored web and e-mail rows before the window whose result the rows read can
-    -- change: every other copy of an event id read (which copy survives), then every
-    -- usable row of the same raw contact and hour (page-view floods) or contact and
-    -- campaign (scanner clicks) as a row read or such a copy
-    stored_rows as (
+    -- the event ids read: every stored copy of them before the window is ranked again
+    -- (which copy survives). Each read of the stored table joins it to a small set, so
+    -- that it is scanned, never copied.
+    read_ids as (
 
-        select * from {{ this }}
-        where
-            source_table in ('web_events', 'email_events')
-            and occurred_at < {{ window_start }}
+        select distinct
+            source_table,
+            event_id
+        from read_rows
+        where source_table in ('web_events', 'email_events') and event_id is not null
 
     ),
 
     copies_of_read_ids as (
 
-        select stored_rows.*
-        from stored_rows
-        where exists (
-            select 1
-            from read_rows
-            where
-                read_rows.source_table = stored_rows.source_table
-                and read_rows.event_id = stored_rows.event_id
-        )
+        select stored.*
+        from {{ this }} as stored
+        inner join read_ids
+            on
+                stored.source_table = read_ids.source_table
+                and stored.event_id = read_ids.event_id
+        where stored.occurred_at < {{ window_start }}
 
     ),
 
@@ -339,6 +337,57 @@ ranked_rows as (
 
 {% if window_start is not none %}
 
+    -- the hours (per raw contact) and the campaigns (per raw contact) of the ranked rows
+    -- before the window: their other usable stored rows get their bot flag recomputed
+    hours_to_recheck as (
+
+        select distinct
+            raw_contact_id,
+            {{ dbt.date_trunc('hour', 'occurred_at') }} as occurred_hour
+        from ranked_rows
+        where source_table = 'web_events' and occurred_at < {{ window_start }}
+
+    ),
+
+    campaigns_to_recheck as (
+
+        select distinct
+            raw_contact_id,
+            campaign_id
+        from ranked_rows
+        where source_table = 'email_events'
+
+    ),
+
+    stored_rows_to_recheck as (
+
+        select stored.*
+        from {{ this }} as stored
+        inner join hours_to_recheck
+            on
+                stored.raw_contact_id = hours_to_recheck.raw_contact_id
+                and {{ dbt.date_trunc('hour', 'stored.occurred_at') }}
+                = hours_to_recheck.occurred_hour
+        where
+            stored.source_table = 'web_events'
+            and stored.occurred_at < {{ window_start }}
+            and stored.quality_issue is null
+
+        union all
+
+        select stored.*
+        from {{ this }} as stored
+        inner join campaigns_to_recheck
+            on
+                stored.raw_contact_id = campaigns_to_recheck.raw_contact_id
+                and stored.campaign_id = campaigns_to_recheck.campaign_id
+        where
+            stored.source_table = 'email_events'
+            and stored.occurred_at < {{ window_start }}
+            and stored.quality_issue is null
+
+    ),
+
     rows_to_flag as (
 
         select * from ranked_rows
@@ -348,48 +397,20 @@ ranked_rows as (
         -- usable stored rows sharing an hour or a campaign with a ranked row: their bot
         -- flag is recomputed, their quality issue stays
         select
-            stored_rows.source_table,
-            stored_rows.event_id,
-            stored_rows.raw_contact_id,
-            stored_rows.raw_event_type,
-            stored_rows.event_detail,
-            stored_rows.session_id,
-            stored_rows.campaign_id,
-            stored_rows.product_line,
-            stored_rows.occurred_at,
-            stored_rows.row_issue,
-            stored_rows.quality_issue,
-            stored_rows.row_key
-        from stored_rows
-        where
-            stored_rows.quality_issue is null
-            and not exists (
-                select 1 from ranked_rows
-                where ranked_rows.row_key = stored_rows.row_key
-            )
-            and (
-                (
-                    stored_rows.source_table = 'web_events'
-                    and exists (
-                        select 1 from ranked_rows
-                        where
-                            ranked_rows.source_table = 'web_events'
-                            and ranked_rows.raw_contact_id = stored_rows.raw_contact_id
-                            and {{ dbt.date_trunc('hour', 'ranked_rows.occurred_at') }}
-                            = {{ dbt.date_trunc('hour', 'stored_rows.occurred_at') }}
-                    )
-                )
-                or (
-                    stored_rows.source_table = 'email_events'
-                    and exists (
-                        select 1 from ranked_rows
-                        where
-                            ranked_rows.source_table = 'email_events'
-                            and ranked_rows.raw_contact_id = stored_rows.raw_contact_id
-                            and ranked_rows.campaign_id = stored_rows.campaign_id
-                    )
-                )
-            )
+            source_table,
+            event_id,
+            raw_contact_id,
+            raw_event_type,
+            event_detail,
+            session_id,
+            campaign_id,
+            product_line,
+            occurred_at,
+            row_issue,
+            quality_issue,
+            row_key
+        from stored_rows_to_recheck
+        where row_key not in (select ranked_rows.row_key from ranked_rows)
 
     ),
 
@@ -521,7 +542,7 @@ final as (
             when sustained_rate_hours.raw_contact_id is not null then 'page_view_sustained_rate'
         end as bot_reason,
         ({{ settings_fingerprint }}) as settings_fingerprint,
-        {{ run_started_timestamp() }} as built_at
+        {{ timestamp_literal(run_started_at) }} as built_at
     from rows_to_flag
     left join scanner_clicks
         on

@@ -17,8 +17,9 @@ typed as (
         {{ clean_text('contact_id') }} as contact_id,
         {{ clean_text('campaign_id') }} as campaign_id,
         {{ normalize_code('event_type') }} as event_type_raw,
-        {{ try_cast_as('occurred_at', 'timestamp') }} as occurred_at,
-        {{ is_invalid_as('occurred_at', 'timestamp') }} as has_invalid_occurred_at
+        {{ raw_timestamp('occurred_at', source('marketing', 'email_events')) }} as occurred_at,
+        {{ raw_timestamp_is_invalid('occurred_at', source('marketing', 'email_events')) }}
+            as has_invalid_occurred_at
     from source
 
 ),

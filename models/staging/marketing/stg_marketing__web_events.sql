@@ -17,8 +17,9 @@ typed as (
         {{ clean_text('contact_id') }} as contact_id,
         {{ clean_text('session_id') }} as session_id,
         lower(trim(cast(page_path as {{ dbt.type_string() }}))) as page_path_lower,
-        {{ try_cast_as('occurred_at', 'timestamp') }} as occurred_at,
-        {{ is_invalid_as('occurred_at', 'timestamp') }} as has_invalid_occurred_at
+        {{ raw_timestamp('occurred_at', source('marketing', 'web_events')) }} as occurred_at,
+        {{ raw_timestamp_is_invalid('occurred_at', source('marketing', 'web_events')) }}
+            as has_invalid_occurred_at
     from source
 
 ),
