@@ -2,17 +2,22 @@
     timestamp expression over the model's columns) among the rows it holds, as a Python
     datetime, or none for "rebuild from everything": on a first or `--full-refresh` build,
     when the model is empty, and when the settings its rows were computed with changed
-    (`fingerprint`: a SQL expression of the current settings, compared with the model's
-    `settings_fingerprint` column). Called by the model (and its hooks) at run time. -#}
-{% macro incremental_watermark(watermark, fingerprint) -%}
+    (`fingerprint`, optional: a SQL expression of the current settings, compared with the
+    model's `settings_fingerprint` column). Called by the model (and its hooks) at run
+    time. -#}
+{% macro incremental_watermark(watermark, fingerprint=none) -%}
     {%- if this is none or not (execute and is_incremental()) -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set probe -%}
         select
             cast(max({{ watermark }}) as {{ dbt.type_timestamp() }}) as watermark,
-            sum(case when settings_fingerprint = ({{ fingerprint }}) then 0 else 1 end)
-                as rows_with_other_settings
+            {% if fingerprint is none -%}
+                0 as rows_with_other_settings
+            {%- else -%}
+                sum(case when settings_fingerprint = ({{ fingerprint }}) then 0 else 1 end)
+                    as rows_with_other_settings
+            {%- endif %}
         from {{ this }}
     {%- endset -%}
     {%- set row = run_query(probe).rows[0] -%}
@@ -31,7 +36,7 @@
     timestamp literal: the UTC day of the latest event it holds (at or before this run's
     start, so that a future-dated row does not move it) minus the var
     `event_lookback_days` whole days; none = read everything (incremental_watermark). -#}
-{% macro incremental_window_start(fingerprint) -%}
+{% macro incremental_window_start() -%}
     {%- set lookback = var('event_lookback_days') | int -%}
     {%- if lookback < 1 -%}
         {{ exceptions.raise_compiler_error(
@@ -39,8 +44,7 @@
             ~ var('event_lookback_days') ~ ")") }}
     {%- endif -%}
     {%- set latest = incremental_watermark(
-        'case when occurred_at <= ' ~ run_started_timestamp() ~ ' then occurred_at end',
-        fingerprint) -%}
+        'case when occurred_at <= ' ~ run_started_timestamp() ~ ' then occurred_at end') -%}
     {%- if latest is none -%}
         {{ return(none) }}
     {%- endif -%}

@@ -1,7 +1,8 @@
 {{ config(materialized='view') }}
 -- Every engagement event row (int_engagement_events_unioned) with what it means today: its
 -- canonical event type (seed event_type_map), the contact it is scored for (after merges:
--- int_contact_id_map), and the reason it cannot be used, if any. Resolved when read, not
+-- int_contact_id_map), whether it is machine activity (int_engagement_bot_activity), and
+-- the reason it cannot be used, if any. Resolved when read, not
 -- stored, so that a merge, an excluded contact or a changed event-type map applies to
 -- every past event at the next build without re-reading the raw events. A view.
 
@@ -10,6 +11,12 @@ with
 events as (
 
     select * from {{ ref('int_engagement_events_unioned') }}
+
+),
+
+bot_activity as (
+
+    select * from {{ ref('int_engagement_bot_activity') }}
 
 ),
 
@@ -51,7 +58,7 @@ resolved as (
             when contact_id_map.resolved_contact_id is null then 'contact_excluded'
         end as exclusion_reason,
         events.quality_issue,
-        events.bot_reason as stored_bot_reason,
+        bot_activity.bot_reason as stored_bot_reason,
         events.built_at
     from events
     left join event_type_map
@@ -60,6 +67,8 @@ resolved as (
             and events.raw_event_type = event_type_map.raw_value
     left join contact_id_map
         on events.raw_contact_id = contact_id_map.contact_id
+    left join bot_activity
+        on events.row_key = bot_activity.row_key
 
 ),
 

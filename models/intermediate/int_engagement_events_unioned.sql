@@ -7,37 +7,20 @@
 -- One long table of every engagement event from every marketing source (web, e-mail,
 -- forms, event attendance) and of the CRM's sales activities (calls, e-mails, meetings):
 -- one row per raw event row, nothing dropped, with its quality issue (copies of one event
--- id: the latest survives) and its bot flag, as the raw rows say; which contact an event
--- counts for and its canonical event type are resolved when it is read
--- (int_engagement_events_resolved), because merges and the event-type map change.
+-- id: the latest survives), as the raw rows say; machine activity is found from it
+-- (int_engagement_bot_activity), and which contact an event counts for and its canonical
+-- event type are resolved when it is read (int_engagement_events_resolved), because
+-- merges and the event-type map change.
 --
 -- Incremental (docs/architecture.md, "Incremental builds"): a run re-reads the raw rows
 -- from the day of the latest event it holds minus `event_lookback_days`, and recomputes
 -- with them every stored row whose result they can change: the other copies of their
 -- event ids (which survives: for forms, attendance and sales activities their staging
--- tables say, for web and e-mail events this model compares the stored copies), and the
--- rows of the same raw contact in the same hour (page-view floods) or of the same contact
--- and campaign (scanner clicks). Every row it writes carries this run's built_at, which is
--- how int_engagement_daily finds the days to re-aggregate. A change of the bot settings or
--- of the e-mail event-type map rebuilds everything (settings_fingerprint).
+-- tables say, for web and e-mail events this model compares the stored copies). Every
+-- row it writes carries this run's built_at, which is how int_engagement_bot_activity and
+-- int_engagement_daily find what to recompute.
 
-{%- set settings_fingerprint -%}
-    select {{ dbt.hash(
-        "cast(bot_settings.bot_click_max_seconds as " ~ dbt.type_string() ~ ") || ','"
-        ~ " || cast(bot_settings.bot_page_views_per_minute as " ~ dbt.type_string() ~ ") || ','"
-        ~ " || cast(bot_settings.bot_page_views_per_hour as " ~ dbt.type_string() ~ ") || ','"
-        ~ " || coalesce(email_types.mapping, '')") }}
-    from {{ ref('int_scoring_model_config') }} as bot_settings
-    cross join (
-        select {{ dbt.listagg(
-            normalize_key('raw_value') ~ " || '=' || " ~ normalize_key('event_type'),
-            "';'", "order by " ~ normalize_key('raw_value')) }} as mapping
-        from {{ ref('event_type_map') }}
-        where {{ normalize_key('source_table') }} = 'email_events'
-    ) as email_types
-    where bot_settings.scoring_model = 'default'
-{%- endset -%}
-{%- set window_start = incremental_window_start(settings_fingerprint) %}
+{%- set window_start = incremental_window_start() %}
 
 with
 
@@ -101,27 +84,6 @@ sales_activities as (
                 where recent.occurred_at >= {{ window_start }} or recent.occurred_at is null
             )
     {%- endif %}
-
-),
-
-event_type_map as (
-
-    select
-        {{ normalize_key('source_table') }} as source_table,
-        {{ normalize_key('raw_value') }} as raw_value,
-        {{ normalize_key('event_type') }} as event_type
-    from {{ ref('event_type_map') }}
-
-),
-
-bot_settings as (
-
-    select
-        bot_click_max_seconds,
-        bot_page_views_per_minute,
-        bot_page_views_per_hour
-    from {{ ref('int_scoring_model_config') }}
-    where scoring_model = 'default'
 
 ),
 
@@ -335,234 +297,24 @@ ranked_rows as (
 
 ),
 
-{% if window_start is not none %}
-
-    -- the hours (per raw contact) and the campaigns (per raw contact) of the ranked rows
-    -- before the window: their other usable stored rows get their bot flag recomputed
-    hours_to_recheck as (
-
-        select distinct
-            raw_contact_id,
-            {{ dbt.date_trunc('hour', 'occurred_at') }} as occurred_hour
-        from ranked_rows
-        where source_table = 'web_events' and occurred_at < {{ window_start }}
-
-    ),
-
-    campaigns_to_recheck as (
-
-        select distinct
-            raw_contact_id,
-            campaign_id
-        from ranked_rows
-        where source_table = 'email_events'
-
-    ),
-
-    stored_rows_to_recheck as (
-
-        select stored.*
-        from {{ this }} as stored
-        inner join hours_to_recheck
-            on
-                stored.raw_contact_id = hours_to_recheck.raw_contact_id
-                and {{ dbt.date_trunc('hour', 'stored.occurred_at') }}
-                = hours_to_recheck.occurred_hour
-        where
-            stored.source_table = 'web_events'
-            and stored.occurred_at < {{ window_start }}
-            and stored.quality_issue is null
-
-        union all
-
-        select stored.*
-        from {{ this }} as stored
-        inner join campaigns_to_recheck
-            on
-                stored.raw_contact_id = campaigns_to_recheck.raw_contact_id
-                and stored.campaign_id = campaigns_to_recheck.campaign_id
-        where
-            stored.source_table = 'email_events'
-            and stored.occurred_at < {{ window_start }}
-            and stored.quality_issue is null
-
-    ),
-
-    rows_to_flag as (
-
-        select * from ranked_rows
-
-        union all
-
-        -- usable stored rows sharing an hour or a campaign with a ranked row: their bot
-        -- flag is recomputed, their quality issue stays
-        select
-            source_table,
-            event_id,
-            raw_contact_id,
-            raw_event_type,
-            event_detail,
-            session_id,
-            campaign_id,
-            product_line,
-            occurred_at,
-            row_issue,
-            quality_issue,
-            row_key
-        from stored_rows_to_recheck
-        where row_key not in (select ranked_rows.row_key from ranked_rows)
-
-    ),
-
-{% else %}
-
-    rows_to_flag as (
-
-        select * from ranked_rows
-
-    ),
-
-{% endif %}
-
--- Machine activity, among the usable e-mail and web rows (per raw contact id): the first
--- delivery of each campaign, scanner clicks, flood minutes, hours at a sustained bot rate
-usable_email_rows as (
-
-    select
-        rows_to_flag.raw_contact_id,
-        rows_to_flag.campaign_id,
-        rows_to_flag.raw_event_type,
-        rows_to_flag.occurred_at,
-        email_event_types.event_type
-    from rows_to_flag
-    inner join event_type_map as email_event_types
-        on
-            rows_to_flag.raw_event_type = email_event_types.raw_value
-            and email_event_types.source_table = 'email_events'
-    where
-        rows_to_flag.source_table = 'email_events'
-        and rows_to_flag.quality_issue is null
-
-),
-
-first_deliveries as (
-
-    select
-        raw_contact_id,
-        campaign_id,
-        min(occurred_at) as delivered_at
-    from usable_email_rows
-    where event_type = 'email_delivered'
-    group by raw_contact_id, campaign_id
-
-),
-
-scanner_clicks as (
-
-    select distinct
-        clicks.raw_contact_id,
-        clicks.campaign_id,
-        clicks.raw_event_type,
-        clicks.occurred_at
-    from usable_email_rows as clicks
-    inner join first_deliveries
-        on
-            clicks.raw_contact_id = first_deliveries.raw_contact_id
-            and clicks.campaign_id = first_deliveries.campaign_id
-    cross join bot_settings
-    where
-        clicks.event_type = 'email_click'
-        and {{ dbt.datediff('first_deliveries.delivered_at', 'clicks.occurred_at', 'second') }}
-        between 0 and bot_settings.bot_click_max_seconds
-
-),
-
-usable_web_rows as (
-
-    select
-        raw_contact_id,
-        occurred_at
-    from rows_to_flag
-    where source_table = 'web_events' and quality_issue is null
-
-),
-
-flood_minutes as (
-
-    select
-        usable_web_rows.raw_contact_id,
-        {{ dbt.date_trunc('minute', 'usable_web_rows.occurred_at') }} as occurred_minute
-    from usable_web_rows
-    cross join bot_settings
-    group by
-        usable_web_rows.raw_contact_id,
-        {{ dbt.date_trunc('minute', 'usable_web_rows.occurred_at') }},
-        bot_settings.bot_page_views_per_minute
-    having count(*) > bot_settings.bot_page_views_per_minute
-
-),
-
-sustained_rate_hours as (
-
-    -- a bot that stays under the per-minute limit, but for hours (30 a minute = 1,800 an hour)
-    select
-        usable_web_rows.raw_contact_id,
-        {{ dbt.date_trunc('hour', 'usable_web_rows.occurred_at') }} as occurred_hour
-    from usable_web_rows
-    cross join bot_settings
-    group by
-        usable_web_rows.raw_contact_id,
-        {{ dbt.date_trunc('hour', 'usable_web_rows.occurred_at') }},
-        bot_settings.bot_page_views_per_hour
-    having count(*) > bot_settings.bot_page_views_per_hour
-
-),
-
 final as (
 
     select
-        rows_to_flag.row_key,
-        rows_to_flag.source_table || ':' || coalesce(rows_to_flag.event_id, '') as event_key,
-        rows_to_flag.source_table,
-        rows_to_flag.event_id,
-        rows_to_flag.raw_contact_id,
-        rows_to_flag.raw_event_type,
-        rows_to_flag.event_detail,
-        rows_to_flag.session_id,
-        rows_to_flag.campaign_id,
-        rows_to_flag.product_line,
-        rows_to_flag.occurred_at,
-        rows_to_flag.row_issue,
-        rows_to_flag.quality_issue,
-        case
-            when rows_to_flag.quality_issue is not null then null
-            when scanner_clicks.raw_contact_id is not null
-                then 'email_click_seconds_after_delivery'
-            when flood_minutes.raw_contact_id is not null then 'page_view_flood'
-            when sustained_rate_hours.raw_contact_id is not null then 'page_view_sustained_rate'
-        end as bot_reason,
-        ({{ settings_fingerprint }}) as settings_fingerprint,
+        row_key,
+        source_table || ':' || coalesce(event_id, '') as event_key,
+        source_table,
+        event_id,
+        raw_contact_id,
+        raw_event_type,
+        event_detail,
+        session_id,
+        campaign_id,
+        product_line,
+        occurred_at,
+        row_issue,
+        quality_issue,
         {{ timestamp_literal(run_started_at) }} as built_at
-    from rows_to_flag
-    left join scanner_clicks
-        on
-            rows_to_flag.source_table = 'email_events'
-            and rows_to_flag.raw_contact_id = scanner_clicks.raw_contact_id
-            and rows_to_flag.campaign_id = scanner_clicks.campaign_id
-            and rows_to_flag.raw_event_type = scanner_clicks.raw_event_type
-            and rows_to_flag.occurred_at = scanner_clicks.occurred_at
-    left join flood_minutes
-        on
-            rows_to_flag.source_table = 'web_events'
-            and rows_to_flag.raw_contact_id = flood_minutes.raw_contact_id
-            and {{ dbt.date_trunc('minute', 'rows_to_flag.occurred_at') }}
-            = flood_minutes.occurred_minute
-    left join sustained_rate_hours
-        on
-            rows_to_flag.source_table = 'web_events'
-            and rows_to_flag.raw_contact_id = sustained_rate_hours.raw_contact_id
-            and {{ dbt.date_trunc('hour', 'rows_to_flag.occurred_at') }}
-            = sustained_rate_hours.occurred_hour
+    from ranked_rows
 
 )
 

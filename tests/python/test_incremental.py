@@ -137,7 +137,8 @@ def _differences(a: Path, b: Path) -> dict[str, tuple[int, int, int]]:
         tables = con.execute("""
             select schema_name, table_name from duckdb_tables()
             where database_name = 'a' and (schema_name like '%marts' or table_name in (
-                'int_quarantined_rows', 'int_engagement_events_unioned', 'int_engagement_daily'))
+                'int_quarantined_rows', 'int_engagement_events_unioned', 'int_engagement_daily',
+                'int_engagement_bot_activity'))
             union all
             select schema_name, view_name from duckdb_views()
             where database_name = 'a' and view_name = 'int_engagement_events_resolved'
@@ -224,7 +225,7 @@ def test_late_copies_changed_the_result(builds: dict[str, Path]) -> None:
         where quality_issue is null and event_detail = '/late-copy'""")[0]
     assert late_survivors == 20
     scanner_clicks_of_may = """
-        select count(*) from intermediate.int_engagement_events_unioned
+        select count(*) from intermediate.int_engagement_bot_activity
         where bot_reason = 'email_click_seconds_after_delivery'
             and occurred_at between '2026-05-01' and '2026-06-01'"""
     ((before,),), ((after,),) = (query(builds["first"], scanner_clicks_of_may),
@@ -242,5 +243,6 @@ def test_incremental_build_equals_a_full_rebuild(builds: dict[str, Path]) -> Non
     differences = _differences(builds["incremental"], builds["full"])
     assert "marts.scored_contacts" in differences and "marts.mql_alerts" in differences
     assert differences["intermediate.int_engagement_events_unioned"][2] > 100_000
+    assert differences["intermediate.int_engagement_bot_activity"][2] > 0
     unequal = {name: d for name, d in differences.items() if d[0] or d[1]}
     assert not unequal, f"incremental != full rebuild (rows only in one, other, total): {unequal}"

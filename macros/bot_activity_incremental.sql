@@ -1,0 +1,80 @@
+{#- What int_engagement_bot_activity's rows were computed with: a hash of the bot settings
+    and of the e-mail rows of event_type_map (which raw values are deliveries and clicks).
+    When it differs from the stored one, the model is recomputed from everything. -#}
+{% macro bot_settings_fingerprint() -%}
+    select {{ dbt.hash(
+        "cast(bot_settings.bot_click_max_seconds as " ~ dbt.type_string() ~ ") || ','"
+        ~ " || cast(bot_settings.bot_page_views_per_minute as " ~ dbt.type_string() ~ ") || ','"
+        ~ " || cast(bot_settings.bot_page_views_per_hour as " ~ dbt.type_string() ~ ") || ','"
+        ~ " || coalesce(email_types.mapping, '')") }} as fingerprint
+    from {{ ref('int_scoring_model_config') }} as bot_settings
+    cross join (
+        select {{ dbt.listagg(
+            normalize_key('raw_value') ~ " || '=' || " ~ normalize_key('event_type'),
+            "';'", "order by " ~ normalize_key('raw_value')) }} as mapping
+        from {{ ref('event_type_map') }}
+        where {{ normalize_key('source_table') }} = 'email_events'
+    ) as email_types
+    where bot_settings.scoring_model = 'default'
+{%- endmacro %}
+
+{#- The start of int_engagement_bot_activity's last run (a Python datetime), or none when
+    it is recomputed from everything (incremental_watermark). -#}
+{% macro bot_activity_watermark() -%}
+    {{ return(incremental_watermark('built_at', bot_settings_fingerprint())) }}
+{%- endmacro %}
+
+{#- The groups a bot rule judges together of which the event union wrote a row after
+    `since`: for web_events a raw contact's clock hour (raw_contact_id, occurred_hour), for
+    email_events a raw contact's campaign (raw_contact_id, campaign_id). -#}
+{% macro bot_groups_to_recheck(since, source_table) -%}
+    select distinct
+        raw_contact_id,
+        {% if source_table == 'web_events' -%}
+            {{ dbt.date_trunc('hour', 'occurred_at') }} as occurred_hour
+        {%- else -%}
+            campaign_id
+        {%- endif %}
+    from {{ ref('int_engagement_events_unioned') }}
+    where
+        source_table = '{{ source_table }}'
+        and built_at > {{ timestamp_literal(since) }}
+        and occurred_at is not null
+{%- endmacro %}
+
+{#- int_engagement_bot_activity's pre-hook: before an incremental run appends the flags of
+    the groups it recomputes, delete their old flags (or all, when it recomputes
+    everything). Nothing on a first or full-refresh build. -#}
+{% macro delete_bot_groups_to_recheck() -%}
+    {%- if this is none or not (execute and is_incremental()) -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set since = bot_activity_watermark() -%}
+    {%- if since is none -%}
+        delete from {{ this }}
+    {%- else -%}
+        delete from {{ this }}
+        where
+            (
+                source_table = 'web_events'
+                and exists (
+                    select 1
+                    from ({{ bot_groups_to_recheck(since, 'web_events') }}) as hours
+                    where
+                        hours.raw_contact_id = {{ this }}.raw_contact_id
+                        and hours.occurred_hour
+                        = {{ dbt.date_trunc('hour', this ~ '.occurred_at') }}
+                )
+            )
+            or (
+                source_table = 'email_events'
+                and exists (
+                    select 1
+                    from ({{ bot_groups_to_recheck(since, 'email_events') }}) as campaigns
+                    where
+                        campaigns.raw_contact_id = {{ this }}.raw_contact_id
+                        and campaigns.campaign_id = {{ this }}.campaign_id
+                )
+            )
+    {%- endif -%}
+{%- endmacro %}
