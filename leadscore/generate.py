@@ -55,9 +55,9 @@ WORLD = WORLD_DAYS * DAY
 HISTORY_DAYS = 730  # the default end date's history (ORIGIN .. DEFAULT_END_DATE)
 HISTORY = HISTORY_DAYS * DAY  # reference span of the per-contact event rates
 # Contacts of the world per requested contact: about `--contacts` of them exist at the default
-# end date (8% silent ones early in the world, the rest created uniformly over it).
+# end date (5.5% silent ones early in the world, the rest created uniformly over it).
 WORLD_CONTACTS_PER_CONTACT = 1.44
-CONVERSION_SPAN = 240 * DAY  # a buyer's hand-raise comes 30-95% of this after its first visit
+CONVERSION_SPAN = 200 * DAY  # a buyer's hand-raise comes 30-95% of this after its first visit
 CAMPAIGN_SPACING = HISTORY // 208  # two e-mail campaigns a week (whole seconds: fast SQL)
 CAMPAIGNS = -(-WORLD // CAMPAIGN_SPACING)  # campaigns of the whole world
 FUTURE_SHIFT = 5 * 365 * DAY  # future-dated events land about five years after end_date
@@ -402,10 +402,13 @@ SPAN_FACTOR = (f"case when wants_opp is not distinct from true then 1.0 else "
                f"least(3.0, greatest(0.25, (win_end - win_start) / {400 * DAY}.0)) end")
 
 
+OPP_INTERCEPT = -8.3
+
+
 def _contacts_outcome_sql() -> str:
     """Intent moments, opportunity and win draws (step 2b)."""
     eligible = "persona in ('decision_maker', 'manager', 'individual_contributor', 'intern')"
-    p_opp = sigmoid("-9.0 + 5.5 * fit + 6.5 * intent")
+    p_opp = sigmoid(f"{OPP_INTERCEPT} + 5.5 * fit + 6.5 * intent")
     p_win = sigmoid("-5.5 + 9.0 * fit")
     return f"""
     create table ct1 as
