@@ -17,6 +17,11 @@ The generation works in four steps:
 4. One `COPY (select ...) TO '<out>/<schema>/<table>.parquet'` per raw table, where the raw
    values are dirtied (documented shares) and cast to the contract's types.
 
+The data is one simulated world (ORIGIN .. its horizon) computed from the seed and the number
+of contacts alone; `end_date` only cuts it: a table holds the rows that exist at the end date
+and the CRM rows as they stood then. So a later end date reproduces every row of an earlier
+one and adds the days between: the generator simulates a daily load (issue 12).
+
 How the latent variables drive the outcome is documented in `docs/demo_data.md`.
 """
 
