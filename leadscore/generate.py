@@ -713,7 +713,8 @@ def _web_sql(totals: dict[str, int], cut: int) -> str:
         select i, interest, contact_id as cid, twin_contact_id as twin_cid,
             {totals['bg'] + 3 * totals['hi']} + flood_off + k as eid,
             sess_off + n_sess - 1 as sess_no,
-            floor((win_start + u(i, 'flood_t') * (win_end - win_start)) / 60) * 60
+            floor((win_start + u(i, 'flood_t')
+                * least(win_end - win_start, {CONVERSION_SPAN})) / 60) * 60
                 + cast(k as double) * 59 / n_flood as t, k
         from (select *, unnest(range(n_flood)) as k from ct
               where n_flood > 0 and win_start <= {cut})"""

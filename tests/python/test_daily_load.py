@@ -86,7 +86,9 @@ def test_daily_load_keeps_every_row_and_adds_only_later_ones(
         select * from d0_{t} except all select * from {later}_{t})""") == 0
     added = f"(select * from {later}_{t} except all select * from d0_{t})"
     n_added = scalar(con, f"select count(*) from {added}")
-    assert isinstance(n_added, int) and n_added > 0
+    assert isinstance(n_added, int)
+    if later != "d1" or qualified in ("raw_marketing.web_events", "raw_marketing.email_events"):
+        assert n_added > 0  # one day of 2,000 contacts may bring no form or status change
     # what is added happened after D (and by the later end date; dirt shifts some rows)
     end = _at(LATER[later])
     assert scalar(con, f"""select count(*) from {added} where not ({time_col} > ?
