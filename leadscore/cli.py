@@ -58,7 +58,9 @@ def add_generate_arguments(p: argparse.ArgumentParser) -> None:
                    help="output directory; writes <out>/<schema>/<table>.parquet")
     p.add_argument("--seed", type=int, default=gen.DEFAULT_SEED, help="default %(default)s")
     p.add_argument("--end-date", type=_iso_date, default=gen.DEFAULT_END_DATE,
-                   help="last day of the two-year history (default %(default)s, fixed)")
+                   help="cut of the simulated world (2024-11-01 .. 2027-11-01): rows up to "
+                        "this date, 00:00 UTC (default %(default)s, fixed); a later date "
+                        "keeps every row of an earlier one and adds the days between")
     p.add_argument("--threads", type=_positive_int, default=None,
                    help="DuckDB threads (default: all cores; output is the same either way)")
     p.add_argument("--preserve-order", action="store_true",
@@ -74,6 +76,9 @@ def run_generate(args: argparse.Namespace) -> int:
     )
     try:
         gen.generate(cfg)
+    except ValueError as exc:  # e.g. an end date outside the simulated world
+        log.error("generate failed: %s", exc)
+        return 2
     except OSError as exc:  # e.g. --out is a file or not writable
         log.error("generate failed: %s", exc)
         return 2

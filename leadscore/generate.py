@@ -17,6 +17,11 @@ The generation works in four steps:
 4. One `COPY (select ...) TO '<out>/<schema>/<table>.parquet'` per raw table, where the raw
    values are dirtied (documented shares) and cast to the contract's types.
 
+The data is one simulated world (ORIGIN .. its horizon) computed from the seed and the number
+of contacts alone; `end_date` only cuts it: a table holds the rows that exist at the end date
+and the CRM rows as they stood then. So a later end date reproduces every row of an earlier
+one and adds the days between: the generator simulates a daily load (issue 12).
+
 How the latent variables drive the outcome is documented in `docs/demo_data.md`.
 """
 
@@ -44,10 +49,22 @@ DEFAULT_SEED = 42
 DEFAULT_END_DATE = date(2026, 11, 1)
 
 DAY = 86_400
-HISTORY_DAYS = 730
-HISTORY = HISTORY_DAYS * DAY  # seconds; time 0 is `end_date - HISTORY_DAYS`
-CAMPAIGNS = 208  # two e-mail campaigns a week
-CAMPAIGN_SPACING = HISTORY // CAMPAIGNS  # whole seconds (an integer keeps SQL arithmetic fast)
+# One simulated world from ORIGIN (time 0) to ORIGIN + WORLD_DAYS; `--end-date` only cuts it:
+# every row is a function of the seed, the number of contacts and its own keys, never of the
+# end date, and a table at end date D holds the rows of the world that exist at D (00:00 UTC).
+# So the data at D + 1 holds every row of D unchanged, plus what happened on the day between
+# (new events, new contacts, CRM changes: the CRM tables are written as they stood at D).
+ORIGIN = date(2024, 11, 1)
+WORLD_DAYS = 1095  # the horizon: 2027-11-01
+WORLD = WORLD_DAYS * DAY
+HISTORY_DAYS = 730  # the default end date's history (ORIGIN .. DEFAULT_END_DATE)
+HISTORY = HISTORY_DAYS * DAY  # reference span of the per-contact event rates
+# Contacts of the world per requested contact: about `--contacts` of them exist at the default
+# end date (5.5% silent ones early in the world, the rest created uniformly over it).
+WORLD_CONTACTS_PER_CONTACT = 1.44
+CONVERSION_SPAN = 200 * DAY  # a buyer's hand-raise comes 30-95% of this after its first visit
+CAMPAIGN_SPACING = HISTORY // 208  # two e-mail campaigns a week (whole seconds: fast SQL)
+CAMPAIGNS = -(-WORLD // CAMPAIGN_SPACING)  # campaigns of the whole world
 FUTURE_SHIFT = 5 * 365 * DAY  # future-dated events land about five years after end_date
 UNKNOWN_CONTACT_BASE = 40_000_000_000  # id numbers of contacts that exist in no contact row
 B62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -131,7 +148,7 @@ def variant_pick(column: str, variants: dict[str, tuple[str, ...]], u: str) -> s
 # --- Connection setup -------------------------------------------------------------------------
 
 
-def _setup(con: duckdb.DuckDBPyConnection, cfg: GenerateConfig, history_start: int) -> None:
+def _setup(con: duckdb.DuckDBPyConnection, cfg: GenerateConfig, origin: int) -> None:
     # Row order is not part of the determinism contract (content is); keeping insertion order
     # makes COPY hold whole row groups of events in memory (7.6 GB instead of 2.4 GB at 1M
     # contacts) and runs slower, so it is opt-in.
@@ -154,7 +171,7 @@ def _setup(con: duckdb.DuckDBPyConnection, cfg: GenerateConfig, history_start: i
         "prefix || substr(cast(cast(pow(10, width) as bigint) + n as varchar), 2)",
         "create macro gauss(a, b, s) as "
         "sqrt(-2.0 * ln(1.0 - u2(a, b, s || '_r'))) * cos(2.0 * pi() * u2(a, b, s || '_t'))",
-        f"create macro ts(sec) as make_timestamp(cast(floor({history_start} + sec) as bigint)"
+        f"create macro ts(sec) as make_timestamp(cast(floor({origin} + sec) as bigint)"
         " * 1000000)",
         "create macro b62(n, p) as "
         f"substr('{B62}', cast((n // cast(pow(62, p) as bigint)) % 62 as integer) + 1, 1)",
@@ -176,9 +193,14 @@ def _setup(con: duckdb.DuckDBPyConnection, cfg: GenerateConfig, history_start: i
 
 @dataclass(frozen=True)
 class Sizes:
-    contacts: int
+    contacts: int  # requested: about this many exist at the default end date
     accounts: int
     universities: int
+
+    @property
+    def world_contacts(self) -> int:
+        """Contacts of the whole world (ORIGIN .. horizon); those created by the cut exist."""
+        return math.ceil(self.contacts * WORLD_CONTACTS_PER_CONTACT)
 
     @property
     def first_university(self) -> int:
@@ -282,7 +304,7 @@ def _contacts_sql(s: Sizes) -> str:
     create table ct0 as
     with b as (
         select i, {weighted(v.PERSONAS, "u(i, 'persona')")} as persona
-        from range({s.contacts}) t(i)
+        from range({s.world_contacts}) t(i)
     ),
     b2 as (
         select *,
@@ -324,7 +346,7 @@ def _contacts_sql(s: Sizes) -> str:
             {pick(v.FIRST_NAMES, "u(i, 'first')")} as first_c,
             {pick(v.LAST_NAMES, "u(i, 'last')")} as last_c,
             {pick(v.PRODUCT_LINES, "u(i, 'interest')")} as interest,
-            persona not in ('bot', 'employee') and u(i, 'silent') < 0.08 as is_silent,
+            persona not in ('bot', 'employee') and u(i, 'silent') < 0.055 as is_silent,
             case when persona = 'bot' then 1.0
                  when u(i, 'inactive') < 0.08 then 0.0
                  else least(60.0, exp(gauss(i, 0, 'act') - 0.5)) end as activity,
@@ -351,54 +373,76 @@ def _contacts_sql(s: Sizes) -> str:
                    when 'edu' then 0.2 else 0.0 end * 0.10
             + case when country_c in {sql_in(g)} then 1.0 else 0.4 end * 0.10 as fit,
             case when is_silent then u(i, 'created') * 300 * {DAY}
-                 else u(i, 'created') * 715 * {DAY} end as created_t
+                 else u(i, 'created') * {WORLD - 15 * DAY} end as created_t,
+            not is_silent and u(i, 'late') < 0.01 as is_late
         from p
     ),
     w as (
         select *,
             greatest(0.0, created_t - pow(u(i, 'pre'), 2) * 60 * {DAY}) as win_start
         from f
+    ),
+    w2 as (
+        select *,
+            case when is_silent then
+                    win_start + (0.05 + 0.95 * u(i, 'end'))
+                        * greatest({DAY}, {HISTORY - 380 * DAY} - win_start)
+                 else least(cast({WORLD} as double), greatest(created_t + 7 * {DAY},
+                     {WORLD} - pow(u(i, 'end'), 4) * 200 * {DAY})) end as win_end0
+        from w
     )
-    select *,
-        case when is_silent then
-                win_start + (0.05 + 0.95 * u(i, 'end'))
-                    * greatest({DAY}, {HISTORY - 380 * DAY} - win_start)
-             else least(cast({HISTORY} as double), greatest(created_t + 7 * {DAY},
-                 {HISTORY} - pow(u(i, 'end'), 4) * 200 * {DAY})) end as win_end
-    from w
+    -- a late contact (created in the CRM after most of its events) is active for at most
+    -- the conversion span and created at 97% of that window
+    select * exclude (win_end0),
+        case when is_late then least(win_end0, win_start + {CONVERSION_SPAN})
+             else win_end0 end as win_end
+    from w2
     order by i
     """
+
+
+# How many more forms, webinars and high-intent moments a long activity window holds than the
+# typical window of a contact (400 days; a buyer's moments all lie before its hand-raise).
+SPAN_FACTOR = (f"case when wants_opp is not distinct from true then 1.0 else "
+               f"least(3.0, greatest(0.25, (win_end - win_start) / {400 * DAY}.0)) end")
+
+
+OPP_INTERCEPT = -8.3
 
 
 def _contacts_outcome_sql() -> str:
     """Intent moments, opportunity and win draws (step 2b)."""
     eligible = "persona in ('decision_maker', 'manager', 'individual_contributor', 'intern')"
-    p_opp = sigmoid("-9.0 + 5.5 * fit + 6.5 * intent")
+    p_opp = sigmoid(f"{OPP_INTERCEPT} + 5.5 * fit + 6.5 * intent")
     p_win = sigmoid("-5.5 + 9.0 * fit")
     return f"""
     create table ct1 as
     with o as (
         select *,
             {eligible} and activity > 0 and u(i, 'opp') < {p_opp}
-                * case when persona = 'intern' then 0.1 else 1.0 end as wants_opp,
+                * case when persona = 'intern' then 0.1 else 1.0 end as wants_opp
+        from ct0
+    ),
+    o2 as (
+        select *,
             case when persona = 'bot' or activity = 0 then 0
                  else least(30, cast(floor(-ln(1.0 - u(i, 'n_hi'))
-                     * (0.05 + 5.0 * intent * intent)) as bigint)) end as n_hi0
-        from ct0
+                     * (0.05 + 5.0 * intent * intent) * {SPAN_FACTOR}) as bigint)) end as n_hi0
+        from o
     ),
     t as (
         select *,
             case when wants_opp then greatest(n_hi0, 1) else n_hi0 end as n_hi,
-            case when wants_opp then
-                win_start + (0.3 + 0.65 * u(i, 't_hr')) * (win_end - win_start) end as t_hr
-        from o
+            case when wants_opp then win_start + (0.3 + 0.65 * u(i, 't_hr'))
+                * least(win_end - win_start, {CONVERSION_SPAN}) end as t_hr
+        from o2
     ),
     t2 as (
         select *, t_hr + (3 + 18 * u(i, 't_opp')) * {DAY} as t_opp
         from t
     )
     select *,
-        wants_opp and t_opp <= {HISTORY} as has_opp,
+        wants_opp and t_opp <= {WORLD} as has_opp,
         u(i, 'win') < {p_win}
             * case when is_excluded_industry then 0.1 else 1.0 end
             * case when email_kind = 'personal' then 0.5 else 1.0 end
@@ -409,8 +453,13 @@ def _contacts_outcome_sql() -> str:
     """
 
 
-def _contacts_counts_sql(s: Sizes) -> str:
-    """Per-contact event counts and their running offsets (step 2c)."""
+def _contacts_counts_sql(s: Sizes, cut: int) -> str:
+    """Per-contact event counts and their running offsets (step 2c).
+
+    Counts and offsets are those of the whole world (so ids do not depend on the cut);
+    `n_bg_cut` and `n_del_cut` bound the background page views and deliveries that can lie
+    before the cut (sessions and campaigns are in time order), so later ones are not built.
+    """
     wfrac = f"((win_end - win_start) / cast({HISTORY} as double))"
     return f"""
     create table ct as
@@ -421,7 +470,7 @@ def _contacts_counts_sql(s: Sizes) -> str:
             u(i, 'opt_out_crm') < 0.02 as crm_opt_out,
             case when bot_kind = 'scanner' then 0
                  when bot_kind = 'flood' then cast(floor(10 * u(i, 'n_bg')) as bigint)
-                 else least(20000, cast(floor(activity * 62 * (0.3 + 0.7 * {wfrac})
+                 else least(20000, cast(floor(activity * 62 * (0.15 + 0.9 * {wfrac})
                      * (0.5 + u(i, 'n_bg'))) as bigint)) end as n_bg,
             1 + cast(floor(u(i, 'pps') * 6) as bigint) as pps,
             case when bot_kind = 'flood' then 120 + cast(floor(u(i, 'n_flood') * 380) as bigint)
@@ -431,10 +480,12 @@ def _contacts_counts_sql(s: Sizes) -> str:
             least({CAMPAIGNS - 1}, cast(floor(win_end / {CAMPAIGN_SPACING}) as bigint)) as c_last,
             case when bot_kind is not null then 0
                  when persona = 'job_seeker' then 1 + cast(floor(u(i, 'n_bf') * 3) as bigint)
-                 else cast(floor(-ln(1.0 - u(i, 'n_bf')) * 0.6 * least(activity, 3.0)) as bigint)
+                 else cast(floor(-ln(1.0 - u(i, 'n_bf')) * 0.6 * least(activity, 3.0) * {SPAN_FACTOR})
+                     as bigint)
                  end as n_bf,
             case when bot_kind is not null then 0
-                 else cast(floor(-ln(1.0 - u(i, 'n_ba')) * 0.25 * least(activity, 3.0)) as bigint)
+                 else cast(floor(-ln(1.0 - u(i, 'n_ba')) * 0.25 * least(activity, 3.0)
+                     * {SPAN_FACTOR}) as bigint)
                  end as n_ba
         from ct1
     ),
@@ -459,9 +510,16 @@ def _contacts_counts_sql(s: Sizes) -> str:
         from m2
     ),
     n2 as (
-        select *, n_sess_bg + n_hi + (n_flood > 0)::int as n_sess from n
+        select *, n_sess_bg + n_hi + (n_flood > 0)::int as n_sess,
+            case when {cut} < win_start then 0
+                 else least(n_bg, pps * (1 + cast(floor(({cut} - win_start) * n_sess_bg
+                     / greatest(win_end - win_start, 1.0)) as bigint))) end as n_bg_cut,
+            case when {cut // CAMPAIGN_SPACING} < c_first then 0
+                 else least(n_del0, ({cut // CAMPAIGN_SPACING} - c_first) // stride + 1) end
+                as n_del_cut0
+        from n
     )
-    select *,
+    select * exclude (n_del_cut0), least(n_del, n_del_cut0) as n_del_cut,
         cast(sum(n_bg) over w - n_bg as bigint) as bg_off,
         cast(sum(n_flood) over w - n_flood as bigint) as flood_off,
         cast(sum(n_sess) over w - n_sess as bigint) as sess_off,
@@ -470,7 +528,7 @@ def _contacts_counts_sql(s: Sizes) -> str:
         cast(sum(n_bf) over w - n_bf as bigint) as bf_off,
         cast(sum(n_ba) over w - n_ba as bigint) as ba_off,
         sfid('003', i) as contact_id,
-        case when has_twin then sfid('003', {s.contacts} + i) end as twin_contact_id
+        case when has_twin then sfid('003', {s.world_contacts} + i) end as twin_contact_id
     from n2
     window w as (order by i rows between unbounded preceding and current row)
     order by i
@@ -562,7 +620,7 @@ def id_width(upper_bound: int) -> int:
 
 def _dirty_events(
     base: str, table: str, id_column: str, id_prefix: str, columns: dict[str, str],
-    width: int = 9,
+    width: int, cut: int,
 ) -> str:
     """Wrap a base event query (columns eid, cid, twin_cid, t, ...) with the event dirt.
 
@@ -578,7 +636,7 @@ def _dirty_events(
     with base as ({base}),
     d0 as (
         select *, hh(eid, '{table}_dirt') as hd, hh(eid, '{table}_cols') as hc
-        from base where t <= {HISTORY}
+        from base where t <= {cut}
     ),
     d as (
         select *, unnest(case when {dup} < {EXACT_DUPLICATE_SHARE} then [0, 1]
@@ -600,7 +658,7 @@ def _dirty_events(
     """
 
 
-def _web_sql(totals: dict[str, int]) -> str:
+def _web_sql(totals: dict[str, int], cut: int) -> str:
     other_line = pick(v.PRODUCT_LINES, "u2(i, k, 'pl2')")
     product = f"case when ub(hp, 3) < 0.6 then interest else {other_line} end"
     family = f"""case
@@ -610,14 +668,15 @@ def _web_sql(totals: dict[str, int]) -> str:
     background = """
         select i, persona, has_opp, t_opp, interest, contact_id as cid,
             twin_contact_id as twin_cid, bg_off + k as eid, sess_off + k // pps as sess_no,
-            win_start + u2(i, k // pps, 'sess') * (win_end - win_start)
-                + (k % pps) * 120 + ub(hp, 0) * 100 as t, k, hp
+            win_start + (k // pps + u2(i, k // pps, 'sess')) / n_sess_bg
+                * (win_end - win_start) + (k % pps) * 120 + ub(hp, 0) * 100 as t, k, hp
         from (
             select *, hh2(i, k, 'page') as hp
             from (
                 select i, persona, has_opp, t_opp, interest, contact_id, twin_contact_id,
-                    bg_off, sess_off, pps, win_start, win_end, unnest(range(n_bg)) as k
-                from ct where n_bg > 0
+                    bg_off, sess_off, pps, n_sess_bg, win_start, win_end,
+                    unnest(range(n_bg_cut)) as k
+                from ct where n_bg_cut > 0
             )
         )"""
     bg_paths = f"""
@@ -654,9 +713,11 @@ def _web_sql(totals: dict[str, int]) -> str:
         select i, interest, contact_id as cid, twin_contact_id as twin_cid,
             {totals['bg'] + 3 * totals['hi']} + flood_off + k as eid,
             sess_off + n_sess - 1 as sess_no,
-            floor((win_start + u(i, 'flood_t') * (win_end - win_start)) / 60) * 60
+            floor((win_start + u(i, 'flood_t')
+                * least(win_end - win_start, {CONVERSION_SPAN})) / 60) * 60
                 + cast(k as double) * 59 / n_flood as t, k
-        from (select *, unnest(range(n_flood)) as k from ct where n_flood > 0)"""
+        from (select *, unnest(range(n_flood)) as k from ct
+              where n_flood > 0 and win_start <= {cut})"""
     floods = f"""
         select eid, cid, twin_cid, sess_no, t,
             {_page_path(weighted(v.BROWSING_PAGES, "u2(i, k, 'fam')"), "u2(i, k, 'slug')",
@@ -666,10 +727,10 @@ def _web_sql(totals: dict[str, int]) -> str:
     return _dirty_events(base, "web_events", "event_id", "we_", {
         "session_id": f"padded('ws_', sess_no, {id_width(totals['sess'])})",
         "page_path": _dirty_path("path", "ub(hc, 0)", "ub(hc, 1)"),
-    }, id_width(totals["bg"] + 3 * totals["hi"] + totals["flood"]))
+    }, id_width(totals["bg"] + 3 * totals["hi"] + totals["flood"]), cut)
 
 
-def _email_sql(totals: dict[str, int]) -> str:
+def _email_sql(totals: dict[str, int], cut: int) -> str:
     variants = variant_pick("typ", v.EMAIL_EVENT_TYPE_VARIANTS, "ub(hc, 2)")
     log_delay = f"exp(ub(hdl, 2) * ln(3 * {DAY} / 60.0)) * 60"
     deliveries = f"""
@@ -685,8 +746,8 @@ def _email_sql(totals: dict[str, int]) -> str:
             select *, hh2(i, d, 'delivery') as hdl
             from (
                 select i, contact_id, twin_contact_id, c_first, stride, email_stop, stop_at,
-                    bot_kind, activity, intent, del_off, unnest(range(n_del)) as d
-                from ct where n_del > 0
+                    bot_kind, activity, intent, del_off, unnest(range(n_del_cut)) as d
+                from ct where n_del_cut > 0
             )
         )"""
     engaged = f"""
@@ -732,10 +793,10 @@ def _email_sql(totals: dict[str, int]) -> str:
             when ub(hc, 0) > 0.9995 then {lit(unknown[1])}
             when ub(hc, 1) < 0.03 then {variants}
             else typ end""",
-    }, id_width(5 * totals["del"]))
+    }, id_width(5 * totals["del"]), cut)
 
 
-def _forms_sql(totals: dict[str, int]) -> str:
+def _forms_sql(totals: dict[str, int], cut: int) -> str:
     wp_names = [n for n, _ in v.WHITEPAPERS]
     wp_lines = [pl for _, pl in v.WHITEPAPERS]
     wb_names = [n for n, _ in v.WEBINARS]
@@ -780,10 +841,10 @@ def _forms_sql(totals: dict[str, int]) -> str:
             else typ end""",
         "asset_name": "asset",
         "product_line": "case when u(eid, 'pl_dirt') < 0.02 then upper(pl) else pl end",
-    }, id_width(totals["hi"] + totals["bf"]))
+    }, id_width(totals["hi"] + totals["bf"]), cut)
 
 
-def _attendance_sql(totals: dict[str, int]) -> str:
+def _attendance_sql(totals: dict[str, int], cut: int) -> str:
     moment_rows = f"""
         select 2 * m + r as eid, c.contact_id as cid, c.twin_contact_id as twin_cid,
             case kind when 'webinar_attended' then 'webinar' else kind end as typ,
@@ -829,7 +890,7 @@ def _attendance_sql(totals: dict[str, int]) -> str:
             when ub(hc, 3) < 0.03 then {status_variants}
             else status end""",
         "product_line": "pl",
-    }, id_width(2 * totals["hi"] + 2 * totals["ba"]))
+    }, id_width(2 * totals["hi"] + 2 * totals["ba"]), cut)
 
 
 def _touches_sql() -> str:
@@ -863,12 +924,12 @@ def _touches_sql() -> str:
     select i, contact_id, persona, fit, has_opp, t_opp, t_first, n_act,
         cast(sum(n_act) over (order by i rows between unbounded preceding and current row)
             - n_act as bigint) as act_off
-    from x where t_first is not null and t_first <= {HISTORY}
+    from x where t_first is not null
     order by i
     """
 
 
-def _activities_sql() -> str:
+def _activities_sql(cut: int) -> str:
     typ = weighted(v.ACTIVITY_TYPES, "u2(i, k, 'act_type')")
     return f"""
     select sfid('00T', act_off + k) as activity_id, contact_id,
@@ -880,12 +941,12 @@ def _activities_sql() -> str:
     from (
         select *, case when k = 0 then t_first
                        else t_first + k * {DAY * 3 // 2} + u2(i, k, 'act_t') * {DAY} end as t
-        from (select *, unnest(range(n_act)) as k from touch)
-    ) where t <= {HISTORY}
+        from (select *, unnest(range(n_act)) as k from touch where t_first <= {cut})
+    ) where t <= {cut}
     """
 
 
-def _status_changes_sql() -> str:
+def _status_changes_sql(cut: int) -> str:
     bad = "persona in ('student', 'competitor', 'job_seeker', 'employee', 'intern')"
     outcome = f"""case
         when has_opp then 'accepted'
@@ -900,12 +961,13 @@ def _status_changes_sql() -> str:
     }
     rows = f"""
         select i, contact_id, 'working' as status, t_first + u(i, 'working_t') * 3600 as t
-        from touch
+        from touch where t_first <= {cut}
         union all
         select i, contact_id, outcome as status,
             case when outcome = 'accepted' then t_opp - u(i, 'accept_t') * 43200
                  else t_first + (1 + 9 * u(i, 'outcome_t')) * {DAY} end as t
-        from (select *, {outcome} as outcome from touch) where outcome is not null"""
+        from (select *, {outcome} as outcome from touch where t_first <= {cut})
+        where outcome is not null"""
     return f"""
     select contact_id,
         case when status <> 'working' and u2(i, status, 'unknown') < 0.01
@@ -916,17 +978,23 @@ def _status_changes_sql() -> str:
         ts(t) as changed_at
     from (
         select *, unnest(case when u2(i, status, 'dup') < 0.005 then [0, 1] else [0] end) as copy_k
-        from ({rows}) where t <= {HISTORY}
+        from ({rows}) where t <= {cut}
     )
     """
 
 
-def _opportunities_sql(s: Sizes) -> str:
+def _opportunities_sql(s: Sizes, cut: int) -> str:
+    """Opportunities created by the cut, each in the stage it had then.
+
+    An opportunity lives from `t_opp` to `t_close` (won after its cycle, lost after 60% of
+    it); before it closes its stage moves discovery -> proposal -> negotiation at a third and
+    two thirds of that time, so a later cut may show a stage change or the close.
+    """
     pl_variants = {pl: (pl.upper(), " " + pl, pl.title()) for pl in v.PRODUCT_LINES}
     stage_expr = f"""case
-        when t_opp + cycle > {HISTORY} then
-            case when ({HISTORY} - t_opp) / cycle < 0.33 then 'discovery'
-                 when ({HISTORY} - t_opp) / cycle < 0.66 then 'proposal'
+        when t_close > {cut} then
+            case when ({cut} - t_opp) / (t_close - t_opp) < 0.33 then 'discovery'
+                 when ({cut} - t_opp) / (t_close - t_opp) < 0.66 then 'proposal'
                  else 'negotiation' end
         when won then 'closed_won' else 'closed_lost' end"""
     contact_opps = """
@@ -934,9 +1002,9 @@ def _opportunities_sql(s: Sizes) -> str:
             win_draw as won, emp_c
         from ct where has_opp"""
     account_opps = f"""
-        select {s.contacts} + a as n, account_id, null as contact_id,
+        select {s.world_contacts} + a as n, account_id, null as contact_id,
             {pick(v.PRODUCT_LINES, "u(a, 'deal_pl')")} as pl,
-            u(a, 'deal_t') * {HISTORY - 30 * DAY} as t_opp,
+            u(a, 'deal_t') * {WORLD - 30 * DAY} as t_opp,
             (20 + 100 * u(a, 'deal_cycle')) * {DAY} as cycle,
             u(a, 'deal_win') < case when is_target then 0.5 else 0.3 end as won, emp_c
         from acc
@@ -951,21 +1019,29 @@ def _opportunities_sql(s: Sizes) -> str:
         case when u(n, 'amount_dirt') < 0.005 then -amount
              when u(n, 'amount_dirt') < 0.015 then null else amount end as amount,
         ts(t_opp) as created_at,
-        case when stage like 'closed%' then ts(t_opp + case when won then cycle
-                                                            else 0.6 * cycle end) end
-            as closed_at,
+        case when stage like 'closed%' then ts(t_close) end as closed_at,
         case when stage like 'closed%' then won
              when u(n, 'won_null') < 0.05 then null else false end as is_won
     from (
         select *, {stage_expr} as stage,
             round(8000 * exp(0.6 * gauss(n, 0, 'amount'))
                 * (1 + ln(greatest(coalesce(emp_c, 10), 10)) / 2), 2) as amount
-        from ({contact_opps} union all {account_opps})
+        from (
+            select *, t_opp + case when won then cycle else 0.6 * cycle end as t_close
+            from ({contact_opps} union all {account_opps})
+        )
+        where t_opp <= {cut}
     )
     """
 
 
-def _accounts_raw_sql(s: Sizes) -> str:
+def _accounts_raw_sql(s: Sizes, cut: int) -> str:
+    """Accounts created by the cut, as they stood then.
+
+    An account is created at its own draw (up to three years before ORIGIN) or before its
+    first contact, whichever is earlier; it is edited once (`t_upd`: `updated_at` moves, no
+    loaded field changes) and 0.3% get a conflicting second version 30 days after that edit.
+    """
     industry = """case
         when u(a, 'ind_null') < 0.03 then null
         when u(a, 'ind_dirt') < 0.70 then
@@ -995,7 +1071,6 @@ def _accounts_raw_sql(s: Sizes) -> str:
         when u(a, 'dom_dirt') < 0.03 then 'www.' || domain_c
         when u(a, 'dom_dirt') < 0.04 then upper(domain_c)
         else domain_c end"""
-    created = f"(u(a, 'acc_created') * {HISTORY + 1095 * DAY} - {1095 * DAY})"
     return f"""
     select account_id,
         case when copy_k = 2 then name_c || ' Inc.' else name_c end as name,
@@ -1003,18 +1078,33 @@ def _accounts_raw_sql(s: Sizes) -> str:
         case when copy_k = 2 then round(emp_c * 1.1) else {employees} end as employee_count,
         {revenue} as annual_revenue, {country} as country,
         case when u(a, 'tgt_null') < 0.02 then null else is_target end as is_target_account,
-        ts({created}) as created_at,
-        ts(least(cast({HISTORY} as double), greatest({created}, 0) + u(a, 'acc_upd') * {HISTORY}
-            + case when copy_k = 2 then 30 * {DAY} else 0 end)) as updated_at
+        ts(created) as created_at,
+        ts(case when copy_k = 2 then t_upd + 30 * {DAY}
+                when t_upd <= {cut} then t_upd else created end) as updated_at
     from (
-        select *, unnest(case when u(a, 'dup') < 0.005 then [0, 1]
-                              when u(a, 'dup') < 0.008 then [0, 2] else [0] end) as copy_k
-        from acc
+        select *, greatest(created, 0) + u(a, 'acc_upd') * {HISTORY} as t_upd
+        from (
+            select acc.*, unnest(case when u(a, 'dup') < 0.005 then [0, 1]
+                                      when u(a, 'dup') < 0.008 then [0, 2] else [0] end)
+                    as copy_k,
+                least(u(a, 'acc_created') * {HISTORY + 1095 * DAY} - {1095 * DAY},
+                      coalesce(first_contact.t, {WORLD})) as created
+            from acc
+            left join (select a, min(created_t) as t from ct group by a) first_contact
+                using (a)
+        )
     )
+    where created <= {cut} and (copy_k <> 2 or t_upd + 30 * {DAY} <= {cut})
     """
 
 
-def _contacts_raw_sql() -> str:
+def _contacts_raw_sql(cut: int) -> str:
+    """Contact rows created by the cut, as they stood then.
+
+    Each row is edited once (`t_upd`, up to a year after its creation; 0.3% get a promotion,
+    a second version 30 days after the edit) and an unsubscriber's `email_opt_out` turns true
+    four days after the campaign it unsubscribed from (90% of them): `updated_at` follows.
+    """
     corporate_local = """case
         when u(i, 'local') < 0.6 then first_c || '.' || last_c
         when u(i, 'local') < 0.8 then first_c[1] || last_c
@@ -1080,18 +1170,24 @@ def _contacts_raw_sql() -> str:
         {country} as country,
         {weighted(v.LEAD_SOURCES, "u2(i, vk, 'lead_source')")} as lead_source,
         case when u(i, 'opt_null') < 0.03 then null
-             else crm_opt_out or (email_stop = 'unsubscribe' and u(i, 'opt_sync') < 0.9) end
-            as email_opt_out,
+             else crm_opt_out or t_opt_out <= {cut} end as email_opt_out,
         ts(created) as created_at,
-        ts(least(cast({HISTORY} as double), created + u2(i, vk, 'upd') * ({HISTORY} - created)
-            + case when copy_k = 2 then 30 * {DAY} else 0 end)) as updated_at
+        ts(greatest(created,
+                    case when copy_k = 2 then t_upd + 30 * {DAY}
+                         when t_upd <= {cut} then t_upd end,
+                    case when t_opt_out <= {cut} then t_opt_out end)) as updated_at
     from (
+    select * from (
+        select *, created + u2(i, vk, 'upd') * 365 * {DAY} as t_upd
+        from (
         select *,
-            case when copy_k = 3 then greatest(0.0, least(cast({HISTORY - DAY} as double),
+            case when copy_k = 3 then greatest(0.0, least(cast({WORLD - DAY} as double),
                      created_t + (u(i, 'twin_t') - 0.5) * 400 * {DAY}))
-                 when not is_silent and u(i, 'late') < 0.01
-                     then win_start + 0.97 * (win_end - win_start)
+                 when is_late then win_start + 0.97 * (win_end - win_start)
                  else created_t end as created,
+            case when email_stop = 'unsubscribe' and u(i, 'opt_sync') < 0.9
+                 then (c_first + stop_at * stride) * {CAMPAIGN_SPACING} + 4 * {DAY} end
+                as t_opt_out,
             case when u(i, 'cty_own') < 0.8 and country_c is not null then country_c
                  else {weighted(v.COUNTRIES, "u(i, 'ccty2')")} end as c0,
             {title} as title_raw,
@@ -1104,18 +1200,23 @@ def _contacts_raw_sql() -> str:
                              and not has_malformed_email then 3 end]) as copy_k
             from ({with_email})
         ) where copy_k is not null
+        )
+    ) where created <= {cut} and (copy_k <> 2 or t_upd + 30 * {DAY} <= {cut})
     )
     """
 
 
-def _truth_sql() -> str:
+def _truth_sql(cut: int) -> str:
+    """Latent values of the contacts that exist at the cut (outcomes as of the cut)."""
     return f"""
     select contact_id, twin_contact_id, persona, bot_kind, level as seniority_level,
         email_kind, fit, intent, activity, is_silent, n_hi as high_intent_moments,
-        wants_opp, has_opp, has_opp and win_draw and t_opp + sales_cycle <= {HISTORY}
-            as has_won_opportunity,
+        wants_opp, has_opp and t_opp <= {cut} as has_opp,
+        has_opp and win_draw and t_opp + sales_cycle <= {cut} as has_won_opportunity,
         interest as product_interest
     from ct
+    where (case when is_late then win_start + 0.97 * (win_end - win_start)
+                else created_t end) <= {cut}
     """
 
 
@@ -1159,12 +1260,22 @@ def _totals(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return {k: int(x or 0) for k, x in zip(keys, row)}
 
 
+def horizon_date() -> date:
+    """The last possible end date: the simulated world ends there."""
+    return date.fromordinal(ORIGIN.toordinal() + WORLD_DAYS)
+
+
 def generate(cfg: GenerateConfig) -> dict[str, int]:
     """Write one Parquet file per raw table under `cfg.out_dir`; return rows per table."""
     if cfg.contacts < 1:
         raise ValueError("--contacts must be at least 1")
-    end = datetime(cfg.end_date.year, cfg.end_date.month, cfg.end_date.day, tzinfo=timezone.utc)
-    history_start = int(end.timestamp()) - HISTORY
+    cut_days = (cfg.end_date - ORIGIN).days
+    if not 0 < cut_days <= WORLD_DAYS:
+        raise ValueError(f"--end-date must lie after {ORIGIN} and at most {WORLD_DAYS} days "
+                         f"after it (the simulated world ends {horizon_date()})")
+    cut = cut_days * DAY  # seconds after ORIGIN: rows at or before it exist
+    origin = int(datetime(ORIGIN.year, ORIGIN.month, ORIGIN.day, tzinfo=timezone.utc)
+                 .timestamp())
     s = sizes_for(cfg.contacts)
     cfg.out_dir.mkdir(parents=True, exist_ok=True)
     tmp = cfg.out_dir / ".generate_tmp"
@@ -1174,32 +1285,32 @@ def generate(cfg: GenerateConfig) -> dict[str, int]:
     con = db.connect()  # in memory, session time zone UTC
     try:
         con.execute(f"set temp_directory = {lit(str(tmp))}")
-        _setup(con, cfg, history_start)
+        _setup(con, cfg, origin)
         _create(con, "acc", _accounts_sql(s))
         _create(con, "ct0", _contacts_sql(s))
         _create(con, "ct1", _contacts_outcome_sql())
-        _create(con, "ct", _contacts_counts_sql(s))
+        _create(con, "ct", _contacts_counts_sql(s, cut))
         con.execute("drop table ct0; drop table ct1")
         _create(con, "mom", _moments_sql())
         _create(con, "touch", _touches_sql())
         totals = _totals(con)
         queries = {
-            "raw_crm.accounts": _accounts_raw_sql(s),
-            "raw_crm.contacts": _contacts_raw_sql(),
-            "raw_crm.opportunities": _opportunities_sql(s),
-            "raw_crm.lead_status_changes": _status_changes_sql(),
-            "raw_crm.sales_activities": _activities_sql(),
-            "raw_marketing.web_events": _web_sql(totals),
-            "raw_marketing.email_events": _email_sql(totals),
-            "raw_marketing.form_submissions": _forms_sql(totals),
-            "raw_marketing.event_attendance": _attendance_sql(totals),
+            "raw_crm.accounts": _accounts_raw_sql(s, cut),
+            "raw_crm.contacts": _contacts_raw_sql(cut),
+            "raw_crm.opportunities": _opportunities_sql(s, cut),
+            "raw_crm.lead_status_changes": _status_changes_sql(cut),
+            "raw_crm.sales_activities": _activities_sql(cut),
+            "raw_marketing.web_events": _web_sql(totals, cut),
+            "raw_marketing.email_events": _email_sql(totals, cut),
+            "raw_marketing.form_submissions": _forms_sql(totals, cut),
+            "raw_marketing.event_attendance": _attendance_sql(totals, cut),
         }
         rows = {t.qualified_name: _copy(con, t, queries[t.qualified_name], cfg.out_dir)
                 for t in RAW_TABLES}
         if cfg.with_truth:
             truth = cfg.out_dir / "_truth" / "contact_truth.parquet"
             truth.parent.mkdir(parents=True, exist_ok=True)
-            con.execute(f"copy ({_truth_sql()}) to {lit(str(truth))} (format parquet)")
+            con.execute(f"copy ({_truth_sql(cut)}) to {lit(str(truth))} (format parquet)")
             log.info("wrote latent truth to %s", truth)
     finally:
         con.close()

@@ -59,6 +59,9 @@ def _plant_late_copies(warehouse: Path) -> dict[str, int]:
             select event_id, contact_id, session_id, '/late-copy', timestamp '2026-10-30 12:00:00'
             from raw_marketing.web_events
             where occurred_at between '2026-06-01' and '2026-06-30' and event_id is not null
+              and contact_id in (select contact_id from raw_crm.contacts)
+              and event_id in (select event_id from raw_marketing.web_events
+                               group by event_id having count(*) = 1)
             order by event_id limit 20""")
         planted["web"] = 20
         # e-mail deliveries of May that a link scanner clicked seconds later get a late copy:
