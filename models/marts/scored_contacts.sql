@@ -66,7 +66,10 @@ reasons_ranked as (
         scoring_model,
         reason_text || ' ('
         || case when points_after_cap > 0 then '+' else '' end
-        || cast(cast({{ round_to('points_after_cap') }} as {{ dbt.type_int() }}) as {{ dbt.type_string() }})
+        || cast(
+            cast({{ round_to('points_after_cap') }} as {{ dbt.type_int() }})
+            as {{ dbt.type_string() }}
+        )
         || ')' as reason_label,
         points_after_cap < 0 as is_penalty,
         row_number() over (
