@@ -89,10 +89,14 @@ def run_generate(args: argparse.Namespace) -> int:
 
 
 def add_load_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--target", choices=("duckdb", "postgres"), default="duckdb",
+                   help="where the raw tables land (default %(default)s); postgres reads "
+                        "LEADSCORE_PG_HOST, _PORT, _USER, _PASSWORD, _DATABASE")
     p.add_argument("--data-dir", type=Path, default=Path("data/raw"),
                    help="directory with <schema>/<table>.parquet (default %(default)s)")
     p.add_argument("--duckdb", type=Path, default=Path("warehouse/lead_scoring.duckdb"),
-                   help="DuckDB file to (re)create the raw tables in (default %(default)s)")
+                   help="DuckDB file to (re)create the raw tables in (default %(default)s; "
+                        "--target duckdb only)")
     p.add_argument("--raw-crm-schema", default="raw_crm",
                    help="schema for the raw_crm tables (default %(default)s)")
     p.add_argument("--raw-marketing-schema", default="raw_marketing",
@@ -102,7 +106,12 @@ def add_load_arguments(p: argparse.ArgumentParser) -> None:
 def run_load(args: argparse.Namespace) -> int:
     schema_map = {"raw_crm": args.raw_crm_schema, "raw_marketing": args.raw_marketing_schema}
     try:
-        loader.load(args.data_dir, args.duckdb, schema_map)
+        if args.target == "postgres":
+            from leadscore import load_postgres  # imports psycopg2
+
+            load_postgres.load(args.data_dir, schema_map)
+        else:
+            loader.load(args.data_dir, args.duckdb, schema_map)
     except loader.LoadError as exc:
         log.error("load failed: %s", exc)
         return 2
@@ -114,7 +123,7 @@ def run_load(args: argparse.Namespace) -> int:
 SUBCOMMANDS: list[Subcommand] = [
     Subcommand("generate", "write deterministic demo raw data as Parquet",
                add_generate_arguments, run_generate),
-    Subcommand("load", "load the raw Parquet files into DuckDB raw schemas",
+    Subcommand("load", "load the raw Parquet files into the raw schemas (DuckDB or PostgreSQL)",
                add_load_arguments, run_load),
     Subcommand("summary", "print a short human summary of the scored warehouse",
                summary.add_arguments, summary.run),

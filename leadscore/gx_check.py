@@ -8,6 +8,7 @@ contact in `contact_lifecycle` once, no MQL alert for a disqualified contact, co
 and account scores on their scales; the MQL-to-SQL rate of each model is reported.
 
     python -m leadscore.gx_check --duckdb warehouse/lead_scoring.duckdb [--schema marts]
+    python -m leadscore.gx_check --postgres [--schema marts_published]   # LEADSCORE_PG_* env
 
 Exit code 0 when every expectation holds, 1 when one fails, 2 on a user error (missing file,
 missing table, warehouse locked by a running dbt). The bounds live in `BOUNDS` below; each is
@@ -29,7 +30,7 @@ import logging
 import os
 import sys
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -705,6 +706,34 @@ def duckdb_url(duckdb_path: str | os.PathLike[str]) -> str:
     return f"duckdb:///{path.resolve()}"
 
 
+def postgres_url(env: Mapping[str, str] | None = None) -> str:
+    """The SQLAlchemy URL of the PostgreSQL warehouse, from the dbt profile's environment
+    variables (LEADSCORE_PG_HOST, _PORT, _USER, _PASSWORD, _DATABASE)."""
+    from sqlalchemy.engine import URL
+
+    env = os.environ if env is None else env
+    missing = [n for n in ("LEADSCORE_PG_USER", "LEADSCORE_PG_DATABASE") if not env.get(n)]
+    if missing:
+        raise UserError(f"set {' and '.join(missing)} for --postgres")
+    return URL.create(
+        "postgresql+psycopg2", username=env["LEADSCORE_PG_USER"],
+        password=env.get("LEADSCORE_PG_PASSWORD") or None,
+        host=env.get("LEADSCORE_PG_HOST") or "localhost",
+        port=int(env.get("LEADSCORE_PG_PORT") or 5432),
+        database=env["LEADSCORE_PG_DATABASE"],
+    ).render_as_string(hide_password=False)
+
+
+def run_postgres_checkpoint(schema: str = "marts", out: TextIO | None = None) -> bool:
+    """run_checkpoint on the PostgreSQL warehouse of the LEADSCORE_PG_* variables (GX's SQL
+    datasource works on PostgreSQL unpatched)."""
+    results = validate_warehouse(postgres_url(), schema=schema)
+    source = f"PostgreSQL {os.environ.get('LEADSCORE_PG_DATABASE', '')}"
+    print(render_report(results, source=source, schema=schema), file=out or sys.stdout,
+          flush=True)
+    return all(r.success for r in results)
+
+
 def render_report(results: Sequence[CheckResult], *, source: str, schema: str) -> str:
     lines = [f"Great Expectations checkpoint on {source} (schema {schema})"]
     label_width = max((len(r.label) for r in results), default=0)
@@ -744,15 +773,23 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "disqualified and sales-ready shares, every model present) and the "
                     "lifecycle marts (stage shares, MQL alerts, funnel rates, account scores). "
                     "Exit 0 ok, 1 an expectation failed, 2 user error.")
-    parser.add_argument("--duckdb", required=True, metavar="PATH",
-                        help="DuckDB warehouse file built by dbt (not open in dbt meanwhile)")
+    where = parser.add_mutually_exclusive_group(required=True)
+    where.add_argument("--duckdb", metavar="PATH",
+                       help="DuckDB warehouse file built by dbt (not open in dbt meanwhile)")
+    where.add_argument("--postgres", action="store_true",
+                       help="the PostgreSQL warehouse of LEADSCORE_PG_HOST, _PORT, _USER, "
+                            "_PASSWORD, _DATABASE")
     parser.add_argument("--schema", default="marts", help="schema of the marts (default: marts)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     try:
-        return EXIT_OK if run_checkpoint(args.duckdb, schema=args.schema) else EXIT_FAILED
+        if args.postgres:
+            ok = run_postgres_checkpoint(schema=args.schema)
+        else:
+            ok = run_checkpoint(args.duckdb, schema=args.schema)
+        return EXIT_OK if ok else EXIT_FAILED
     except UserError as exc:
         print(f"gx_check: error: {exc}", file=sys.stderr, flush=True)
         return EXIT_USER_ERROR

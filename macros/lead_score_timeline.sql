@@ -36,9 +36,9 @@
     {%- endif -%}
     {#- least/greatest keep one copy of the expression (the bounds are never null) -#}
     least(greatest(
-        fit_score + round(greatest(
-            least({{ positive }}, engagement_max_points) + {{ penalty }},
-            engagement_min_points), 2),
+        fit_score + {{ round_to(
+            'greatest(least(' ~ positive ~ ', engagement_max_points) + ' ~ penalty
+            ~ ', engagement_min_points)', 2) }},
         total_min_points), total_max_points)
 {%- endmacro %}
 
@@ -58,7 +58,7 @@
     half_life_days. -#}
 {% macro count_crossing_age(weight, bound, event_age='age_days') -%}
     {%- set grid = '(least(ceil(half_life_days * ln(' ~ bound ~ ' / ' ~ weight ~ ') / ln(2)'
-        ~ ' * 86400000000), round(' ~ event_age ~ ' * 86400000000, 0)) - 1)' -%}
+        ~ ' * 86400000000), ' ~ round_to(event_age ~ ' * 86400000000') ~ ') - 1)' -%}
     (case
         when {{ weight }} * power(2, {{ grid }} / 86400000000.0 / half_life_days) < {{ bound }}
             then {{ grid }}
@@ -78,7 +78,7 @@
 {#- The timestamp `age_days` (fractional days, to the microsecond) before the scoring date.
     Added as whole days, seconds and microseconds: date arithmetic takes 32-bit amounts. -#}
 {% macro timestamp_before_as_of(age_days) -%}
-    {%- set total_us = 'round((' ~ age_days ~ ') * 86400000000, 0)' -%}
+    {%- set total_us = round_to('(' ~ age_days ~ ') * 86400000000') -%}
     {%- set whole_seconds = 'floor(' ~ total_us ~ ' / 1000000)' -%}
     {%- set whole_days = 'floor(' ~ total_us ~ ' / 86400000000)' -%}
     {{ dbt.dateadd('microsecond',

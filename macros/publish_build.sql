@@ -131,3 +131,115 @@
         ~ ", " ~ copied | length ~ " relations) to " ~ path, info=True) }}
     {{ return('') }}
 {%- endmacro %}
+
+{#- Why this invocation may not publish (the rules in the header above), as a list of
+    sentences; empty = publish. -#}
+{% macro publish_problems(statuses, names, models) -%}
+    {%- set problems = [] -%}
+    {%- if flags.WHICH != 'build' -%}
+        {%- do problems.append("`dbt " ~ flags.WHICH ~ "` does not run the data tests; only a"
+            ~ " `dbt build` whose every model and test passes is published") -%}
+    {%- endif -%}
+    {%- set failed = [] -%}
+    {%- set skipped = [] -%}
+    {%- for unique_id, status in statuses.items() -%}
+        {%- if status in ('error', 'fail', 'runtime error') -%}
+            {%- do failed.append(names[unique_id] ~ ' (' ~ status ~ ')') -%}
+        {%- elif status == 'skipped' -%}
+            {%- do skipped.append(names[unique_id]) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if failed or skipped -%}
+        {%- do problems.append(
+            (failed | length ~ " node(s) failed: " ~ (failed[:5] | join(', '))
+             ~ (', …' if failed | length > 5 else '') if failed else "")
+            ~ ("; " if failed and skipped else "")
+            ~ (skipped | length ~ " node(s) skipped" if skipped else "")) -%}
+    {%- endif -%}
+    {%- set missing = [] -%}
+    {%- for node, is_required in models -%}
+        {%- if is_required and statuses.get(node.unique_id) != 'success' -%}
+            {%- do missing.append(node.name) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if missing and not (failed or skipped) -%}
+        {%- do problems.append("this build did not rebuild " ~ (missing | join(', '))
+            ~ " (a publish needs every mart of one `dbt build`)") -%}
+    {%- endif -%}
+    {{ return(problems) }}
+{%- endmacro %}
+
+{#- PostgreSQL: the published copy is the schema published_schema() (`marts_published`) of
+    the same database. Same refusal rules as on DuckDB. Publishing copies every published
+    relation into a fresh schema (`marts_published__new`), stamps publish_log there, then
+    swaps it in with one transaction: drop the old published schema, rename the new one
+    into its place (PostgreSQL's DDL is transactional). A reader sees the previous publish
+    until the commit and the new one after it (a query running at the commit finishes on
+    the old tables first: the drop waits for its lock); a failure or a kill before the
+    commit leaves the previous publish as it was. -#}
+{% macro postgres__publish_build(results) -%}
+    {%- if not execute -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set statuses = {} -%}
+    {%- set names = {} -%}
+    {%- for result in results -%}
+        {%- do statuses.update({result.node.unique_id: result.status | string}) -%}
+        {%- do names.update({result.node.unique_id: result.node.name}) -%}
+    {%- endfor -%}
+    {%- set models = published_models() -%}
+    {%- set touched = [] -%}
+    {%- for node, is_required in models if node.unique_id in statuses -%}
+        {%- do touched.append(node.name) -%}
+    {%- endfor -%}
+    {%- if touched | length == 0 -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set published = published_schema() -%}
+    {%- set previous = published_relation('publish_log') -%}
+    {%- set live = none -%}
+    {%- if previous is not none -%}
+        {%- set rows = run_query(
+            "select max(build_id), max(as_of) from " ~ previous ~ " where is_live") -%}
+        {%- set live = rows.rows[0] -%}
+    {%- endif -%}
+    {%- set stays = "The published schema " ~ published ~ (
+        " stays at build " ~ live[0] ~ " (as of " ~ live[1] ~ ")." if live is not none and live[0]
+        else " was not created (nothing has been published yet).") -%}
+    {%- set problems = publish_problems(statuses, names, models) -%}
+    {%- if problems -%}
+        {{ log("NOT PUBLISHED: " ~ (problems | join('; ')) ~ ". " ~ stays, info=True) }}
+        {{ return('') }}
+    {%- endif -%}
+
+    {%- set fresh = adapter.quote(published ~ '__new') -%}
+    {%- set retired = adapter.quote(published ~ '__old') -%}
+    {%- do run_query("drop schema if exists " ~ fresh ~ " cascade; create schema " ~ fresh
+        ~ "; commit;") -%}
+    {%- set copied = [] -%}
+    {%- for node, is_required in models -%}
+        {%- if statuses.get(node.unique_id) == 'success' -%}
+            {%- set source_relation = adapter.get_relation(
+                database=node.database, schema=node.schema, identifier=node.alias) -%}
+        {%- else -%}
+            {%- set source_relation = published_relation(node.alias) -%}
+        {%- endif -%}
+        {%- if source_relation is not none -%}
+            {%- do run_query("create table " ~ fresh ~ "." ~ adapter.quote(node.alias)
+                ~ " as select * from " ~ source_relation) -%}
+            {%- do copied.append(node.alias) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- do run_query("update " ~ fresh ~ ".publish_log set published_at = "
+        ~ "cast(now() at time zone 'UTC' as timestamp) where build_id = '" ~ invocation_id
+        ~ "'; commit;") -%}
+    {%- set exists = adapter.check_schema_exists(target.database, published) -%}
+    {%- do run_query("begin; drop schema if exists " ~ retired ~ " cascade; "
+        ~ ("alter schema " ~ adapter.quote(published) ~ " rename to " ~ retired ~ "; "
+           if exists else "")
+        ~ "alter schema " ~ fresh ~ " rename to " ~ adapter.quote(published) ~ "; "
+        ~ "drop schema if exists " ~ retired ~ " cascade; commit;") -%}
+    {{ log("PUBLISHED build " ~ invocation_id ~ " (as of " ~ (var('as_of', none) or run_started_at)
+        ~ ", " ~ copied | length ~ " relations) to schema " ~ published, info=True) }}
+    {{ return('') }}
+{%- endmacro %}

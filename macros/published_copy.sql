@@ -49,11 +49,26 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- On PostgreSQL the published copy is a schema of the same database (published_schema),
+    replaced in one transaction by postgres__publish_build: nothing to attach. -#}
+{% macro postgres__attach_published_copy() -%}
+    {{ return('') }}
+{%- endmacro %}
+
+{#- PostgreSQL: the schema readers read, `<prefix>marts_published`. -#}
+{% macro published_schema() -%}
+    {{ return(schema_prefix() ~ 'marts_published') }}
+{%- endmacro %}
+
 {#- The published relation `marts.<identifier>` of the last publish, or none (nothing
     published yet, or not at execution time). -#}
 {% macro published_relation(identifier) -%}
     {%- if not execute -%}
         {{ return(none) }}
+    {%- endif -%}
+    {%- if target.type == 'postgres' -%}
+        {{ return(adapter.get_relation(
+            database=target.database, schema=published_schema(), identifier=identifier)) }}
     {%- endif -%}
     {{ return(adapter.get_relation(
         database=published_copy_alias(), schema='marts', identifier=identifier)) }}

@@ -9,8 +9,10 @@
     regexp_matches({{ expression }}, {{ "'" ~ pattern ~ "'" if literal else pattern }})
 {%- endmacro %}
 
+{#- PostgreSQL: the operator `~`. The pattern is parenthesized: `~` and `||` share one
+    precedence level, so `x ~ '(?i)' || y` would read as `(x ~ '(?i)') || y`. -#}
 {% macro postgres__regex_matches(expression, pattern, literal=true) -%}
-    ({{ expression }} ~ {{ "'" ~ pattern ~ "'" if literal else pattern }})
+    ({{ expression }} ~ ({{ "'" ~ pattern ~ "'" if literal else pattern }}))
 {%- endmacro %}
 
 {% macro spark__regex_matches(expression, pattern, literal=true) -%}

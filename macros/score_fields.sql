@@ -30,7 +30,7 @@
 {%- endmacro %}
 
 {% macro category_score(positive_points, penalty_points, min_points, max_points) -%}
-    round({{ category_points(positive_points, penalty_points, min_points, max_points) }}, 2)
+    {{ round_to(category_points(positive_points, penalty_points, min_points, max_points), 2) }}
 {%- endmacro %}
 
 {#- sum of the positive / the negative values of an expression (a rule's capped points) -#}

@@ -78,3 +78,58 @@
     {%- endif -%}
     {{ return(is_invalid_as(column, 'timestamp')) }}
 {%- endmacro %}
+
+{#- PostgreSQL has no cast that returns null on failure (and no pg_input_is_valid before
+    16), so the value is guarded by a pattern: it is cast only when it reads the way
+    DuckDB's try_cast reads it, else null, and the results match DuckDB's:
+      integer   `12`, ` 12 `, `+3`, `1.5` (rounded, as DuckDB does: 2); at most 18 digits;
+      numeric   the same with decimals (`1234.50`), at most 20 digits before the point, as
+                `numeric` without trailing zeros (trim_scale: `5000.00` is `5000`, as
+                DuckDB's fixed-scale decimal compares in unit tests);
+      boolean   true/false, t/f, yes/no, y/n, 1/0 in any case (DuckDB's set; PostgreSQL's own
+                cast also takes on/off and blanks around the word, DuckDB does not);
+      timestamp an ISO date with an optional time (`T` or a space, seconds and up to six
+                decimals optional) and an optional offset (`Z`, `UTC`, `+02`, `+02:00`),
+                a real calendar day (no 30 February) and time; a value with an offset
+                becomes its UTC instant, one without is read as UTC.
+    Differences from DuckDB on values the landing never produces, in the safe direction
+    (null and flagged): scientific notation (`1e3`), `0x10`, hour 24, one-digit hours. -#}
+{% macro postgres__try_cast_as(expression, kind) -%}
+    {%- set text = 'cast(' ~ expression ~ ' as text)' -%}
+    {%- if kind == 'integer' -%}
+        case
+            when {{ text }} ~ '^ *[+-]?([0-9]{1,18}([.][0-9]*)?|[.][0-9]+) *$'
+                then cast(round(cast({{ text }} as numeric)) as {{ try_cast_type(kind) }})
+        end
+    {%- elif kind == 'numeric' -%}
+        case
+            when {{ text }} ~ '^ *[+-]?([0-9]{1,20}([.][0-9]*)?|[.][0-9]+) *$'
+                then trim_scale(cast({{ text }} as numeric))
+        end
+    {%- elif kind == 'boolean' -%}
+        case
+            when lower({{ text }}) in ('true', 't', 'yes', 'y', '1') then true
+            when lower({{ text }}) in ('false', 'f', 'no', 'n', '0') then false
+        end
+    {%- elif kind == 'timestamp' -%}
+        {%- set date_part = "regexp_match(" ~ text ~ ", '^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})')" -%}
+        case
+            when not {{ text }} ~ (
+                '^[0-9]{4}-(0?[1-9]|1[0-2])-(0?[1-9]|[12][0-9]|3[01])'
+                || '([ T]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.][0-9]{1,6})?)?)?'
+                || '( ?(Z|UTC|[+-]([01][0-9]|2[0-3])(:?[0-5][0-9])?))?$'
+            ) then null
+            when cast(({{ date_part }})[3] as integer) > extract(day from
+                make_date(
+                    cast(({{ date_part }})[1] as integer),
+                    cast(({{ date_part }})[2] as integer), 1
+                ) + interval '1 month' - interval '1 day'
+            ) then null
+            when {{ text }} ~ '(Z|UTC|[+-][0-9]{2}(:?[0-9]{2})?)$'
+                then cast({{ text }} as timestamp with time zone) at time zone 'UTC'
+            else cast({{ text }} as {{ try_cast_type(kind) }})
+        end
+    {%- else -%}
+        {{ try_cast_type(kind) }}
+    {%- endif -%}
+{%- endmacro %}

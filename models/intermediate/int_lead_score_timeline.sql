@@ -506,7 +506,7 @@ stream as (
         case when points < 0 then delta_constant else 0 end as delta_penalty,
         class_slot,
         delta_weight,
-        (cast(round(points * 100, 0) as {{ dbt.type_bigint() }}) + 1000000) * 10000
+        (cast({{ round_to('points * 100') }} as {{ dbt.type_bigint() }}) + 1000000) * 10000
         + rule_number as trigger_key
     from rule_changes
     where delta_constant != 0 or delta_weight != 0
@@ -533,7 +533,7 @@ stream as (
         case when points < 0 then delta_level else 0 end as delta_penalty,
         cast(null as {{ dbt.type_int() }}) as class_slot,
         0 as delta_weight,
-        (cast(round(delta_level * 100, 0) as {{ dbt.type_bigint() }}) + 1000000) * 10000
+        (cast({{ round_to('delta_level * 100') }} as {{ dbt.type_bigint() }}) + 1000000) * 10000
         + rule_number as trigger_key
     from band_changes
     where delta_level != 0
@@ -691,7 +691,7 @@ decay_crossings as (
 ),
 
 {% for step in range(bisection_steps) %}
-    bisection_{{ step }} as (
+    bisection_{{ step }} as {{ materialized_cte() }}(
 
         select
             {% for column in bisection_columns %}
@@ -724,9 +724,10 @@ decay_changes as (
     -- the threshold) moved later to the microsecond grid. Float division can land that
     -- grid point a hair before the crossing (seen at 50k contacts: 9.995000000000003
     -- rounds to 10.00), so the score is evaluated there and, when it is still at or
-    -- above the threshold, the next microsecond is taken (the score only decays here)
+    -- above the threshold, the next microsecond is taken (the score only decays here);
+    -- candidate_key is one of the bisection columns (named once: PostgreSQL rejects a
+    -- reference to a column a CTE has twice)
     select
-        candidate_key,
         case
             when grid_score < crossed_threshold then grid_age_days
             else (grid_microseconds - 1) / 86400000000
@@ -812,7 +813,7 @@ final as (
         candidates.scoring_model,
         {{ timestamp_before_as_of('changes.age_days') }} as changed_at,
         changes.change_order,
-        cast(round(changes.lead_score, 2) as decimal(7, 2)) as lead_score,
+        cast({{ round_to('changes.lead_score', 2) }} as decimal(7, 2)) as lead_score,
         changes.band_rank,
         case changes.band_rank
             when 2 then 'mql'

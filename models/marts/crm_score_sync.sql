@@ -49,7 +49,7 @@ current_values as (
         scores.contact_id,
         contacts.email,
         scores.scoring_model,
-        cast(round(scores.lead_score, 0) as {{ dbt.type_int() }}) as lead_score,
+        cast({{ round_to('scores.lead_score') }} as {{ dbt.type_int() }}) as lead_score,
         scores.fit_grade,
         scores.score_matrix,
         lifecycle.lifecycle_stage,

@@ -274,7 +274,7 @@ touchpoints_ranked as (
         scored_touches.occurred_at,
         scored_touches.reason_text || ' ('
         || case when scored_touches.points > 0 then '+' else '' end
-        || cast(scored_touches.points as {{ dbt.type_string() }}) || ') at '
+        || {{ double_text('scored_touches.points') }} || ') at '
         || cast(scored_touches.occurred_at as {{ dbt.type_string() }}) as touchpoint_label,
         row_number() over (
             partition by scored_touches.alert_id

@@ -66,7 +66,10 @@ reasons_ranked as (
         scoring_model,
         reason_text || ' ('
         || case when points_after_cap > 0 then '+' else '' end
-        || cast(cast(round(points_after_cap, 0) as {{ dbt.type_int() }}) as {{ dbt.type_string() }})
+        || cast(
+            cast({{ round_to('points_after_cap') }} as {{ dbt.type_int() }})
+            as {{ dbt.type_string() }}
+        )
         || ')' as reason_label,
         points_after_cap < 0 as is_penalty,
         row_number() over (
@@ -74,7 +77,7 @@ reasons_ranked as (
             order by abs(points_after_cap) desc, rule_id
         ) as reason_rank
     from components
-    where round(points_after_cap, 0) != 0 or points_after_cap < 0
+    where {{ round_to('points_after_cap') }} != 0 or points_after_cap < 0
 
 ),
 
