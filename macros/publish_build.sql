@@ -32,10 +32,13 @@
     {{ return(found | sort(attribute='0.name')) }}
 {%- endmacro %}
 
-{% macro duckdb__publish_build(results) -%}
-    {%- if not execute or target.path | string == ':memory:' -%}
-        {{ return('') }}
-    {%- endif -%}
+{#- What a publish of this invocation would be: none when it touched no published model
+    (seeds, tests, docs, compile: nothing that could be published); otherwise
+    {problems: why it may not publish (publish_problems; empty = publish), stays: the
+    sentence saying what readers keep (`copy_name` names the published copy), sources:
+    [(alias, relation)] to copy: the relation this build wrote, or, for an evaluation model
+    left out of the build, the previously published one}. -#}
+{% macro publish_plan(results, copy_name) -%}
     {%- set statuses = {} -%}
     {%- set names = {} -%}
     {%- for result in results -%}
@@ -48,10 +51,8 @@
         {%- do touched.append(node.name) -%}
     {%- endfor -%}
     {%- if touched | length == 0 -%}
-        {#- seeds, tests, docs, compile: nothing that could be published -#}
-        {{ return('') }}
+        {{ return(none) }}
     {%- endif -%}
-    {%- set path = published_copy_path() -%}
     {%- set previous = published_relation('publish_log') -%}
     {%- set live = none -%}
     {%- if previous is not none -%}
@@ -59,43 +60,38 @@
             "select max(build_id), max(as_of) from " ~ previous ~ " where is_live") -%}
         {%- set live = rows.rows[0] -%}
     {%- endif -%}
-    {%- set stays = "The published copy " ~ path ~ (
+    {%- set stays = copy_name ~ (
         " stays at build " ~ live[0] ~ " (as of " ~ live[1] ~ ")." if live is not none and live[0]
         else " was not created (nothing has been published yet).") -%}
+    {%- set problems = publish_problems(statuses, names, models) -%}
+    {%- set sources = [] -%}
+    {%- if not problems -%}
+        {%- for node, is_required in models -%}
+            {%- if statuses.get(node.unique_id) == 'success' -%}
+                {%- set source_relation = adapter.get_relation(
+                    database=node.database, schema=node.schema, identifier=node.alias) -%}
+            {%- else -%}
+                {%- set source_relation = published_relation(node.alias) -%}
+            {%- endif -%}
+            {%- if source_relation is not none -%}
+                {%- do sources.append((node.alias, source_relation)) -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ return({'problems': problems, 'stays': stays, 'sources': sources}) }}
+{%- endmacro %}
 
-    {%- set problems = [] -%}
-    {%- if flags.WHICH != 'build' -%}
-        {%- do problems.append("`dbt " ~ flags.WHICH ~ "` does not run the data tests; only a"
-            ~ " `dbt build` whose every model and test passes is published") -%}
+{% macro duckdb__publish_build(results) -%}
+    {%- if not execute or target.path | string == ':memory:' -%}
+        {{ return('') }}
     {%- endif -%}
-    {%- set failed = [] -%}
-    {%- set skipped = [] -%}
-    {%- for unique_id, status in statuses.items() -%}
-        {%- if status in ('error', 'fail', 'runtime error') -%}
-            {%- do failed.append(names[unique_id] ~ ' (' ~ status ~ ')') -%}
-        {%- elif status == 'skipped' -%}
-            {%- do skipped.append(names[unique_id]) -%}
-        {%- endif -%}
-    {%- endfor -%}
-    {%- if failed or skipped -%}
-        {%- do problems.append(
-            (failed | length ~ " node(s) failed: " ~ (failed[:5] | join(', '))
-             ~ (', …' if failed | length > 5 else '') if failed else "")
-            ~ ("; " if failed and skipped else "")
-            ~ (skipped | length ~ " node(s) skipped" if skipped else "")) -%}
+    {%- set path = published_copy_path() -%}
+    {%- set plan = publish_plan(results, "The published copy " ~ path) -%}
+    {%- if plan is none -%}
+        {{ return('') }}
     {%- endif -%}
-    {%- set missing = [] -%}
-    {%- for node, is_required in models -%}
-        {%- if is_required and statuses.get(node.unique_id) != 'success' -%}
-            {%- do missing.append(node.name) -%}
-        {%- endif -%}
-    {%- endfor -%}
-    {%- if missing and not (failed or skipped) -%}
-        {%- do problems.append("this build did not rebuild " ~ (missing | join(', '))
-            ~ " (a publish needs every mart of one `dbt build`)") -%}
-    {%- endif -%}
-    {%- if problems -%}
-        {{ log("NOT PUBLISHED: " ~ (problems | join('; ')) ~ ". " ~ stays, info=True) }}
+    {%- if plan.problems -%}
+        {{ log("NOT PUBLISHED: " ~ (plan.problems | join('; ')) ~ ". " ~ plan.stays, info=True) }}
         {{ return('') }}
     {%- endif -%}
 
@@ -107,19 +103,9 @@
     {%- endfor -%}
     {%- do run_query("attach " ~ sql_literal(staging_path) ~ " as leadscore_publishing") -%}
     {%- do run_query("create schema leadscore_publishing.marts") -%}
-    {%- set copied = [] -%}
-    {%- for node, is_required in models -%}
-        {%- if statuses.get(node.unique_id) == 'success' -%}
-            {%- set source_relation = adapter.get_relation(
-                database=node.database, schema=node.schema, identifier=node.alias) -%}
-        {%- else -%}
-            {%- set source_relation = published_relation(node.alias) -%}
-        {%- endif -%}
-        {%- if source_relation is not none -%}
-            {%- do run_query("create table leadscore_publishing.marts." ~ adapter.quote(node.alias)
-                ~ " as select * from " ~ source_relation) -%}
-            {%- do copied.append(node.alias) -%}
-        {%- endif -%}
+    {%- for alias, source_relation in plan.sources -%}
+        {%- do run_query("create table leadscore_publishing.marts." ~ adapter.quote(alias)
+            ~ " as select * from " ~ source_relation) -%}
     {%- endfor -%}
     {%- do run_query("update leadscore_publishing.marts.publish_log set published_at = "
         ~ "cast(now() as timestamp) where build_id = '" ~ invocation_id ~ "'") -%}
@@ -128,7 +114,7 @@
     {%- do run_query("select leadscore_replace_file(" ~ sql_literal(staging_path) ~ ", "
         ~ sql_literal(path) ~ ")") -%}
     {{ log("PUBLISHED build " ~ invocation_id ~ " (as of " ~ (var('as_of', none) or run_started_at)
-        ~ ", " ~ copied | length ~ " relations) to " ~ path, info=True) }}
+        ~ ", " ~ plan.sources | length ~ " relations) to " ~ path, info=True) }}
     {{ return('') }}
 {%- endmacro %}
 
@@ -181,34 +167,13 @@
     {%- if not execute -%}
         {{ return('') }}
     {%- endif -%}
-    {%- set statuses = {} -%}
-    {%- set names = {} -%}
-    {%- for result in results -%}
-        {%- do statuses.update({result.node.unique_id: result.status | string}) -%}
-        {%- do names.update({result.node.unique_id: result.node.name}) -%}
-    {%- endfor -%}
-    {%- set models = published_models() -%}
-    {%- set touched = [] -%}
-    {%- for node, is_required in models if node.unique_id in statuses -%}
-        {%- do touched.append(node.name) -%}
-    {%- endfor -%}
-    {%- if touched | length == 0 -%}
+    {%- set published = published_schema() -%}
+    {%- set plan = publish_plan(results, "The published schema " ~ published) -%}
+    {%- if plan is none -%}
         {{ return('') }}
     {%- endif -%}
-    {%- set published = published_schema() -%}
-    {%- set previous = published_relation('publish_log') -%}
-    {%- set live = none -%}
-    {%- if previous is not none -%}
-        {%- set rows = run_query(
-            "select max(build_id), max(as_of) from " ~ previous ~ " where is_live") -%}
-        {%- set live = rows.rows[0] -%}
-    {%- endif -%}
-    {%- set stays = "The published schema " ~ published ~ (
-        " stays at build " ~ live[0] ~ " (as of " ~ live[1] ~ ")." if live is not none and live[0]
-        else " was not created (nothing has been published yet).") -%}
-    {%- set problems = publish_problems(statuses, names, models) -%}
-    {%- if problems -%}
-        {{ log("NOT PUBLISHED: " ~ (problems | join('; ')) ~ ". " ~ stays, info=True) }}
+    {%- if plan.problems -%}
+        {{ log("NOT PUBLISHED: " ~ (plan.problems | join('; ')) ~ ". " ~ plan.stays, info=True) }}
         {{ return('') }}
     {%- endif -%}
 
@@ -216,19 +181,9 @@
     {%- set retired = adapter.quote(published ~ '__old') -%}
     {%- do run_query("drop schema if exists " ~ fresh ~ " cascade; create schema " ~ fresh
         ~ "; commit;") -%}
-    {%- set copied = [] -%}
-    {%- for node, is_required in models -%}
-        {%- if statuses.get(node.unique_id) == 'success' -%}
-            {%- set source_relation = adapter.get_relation(
-                database=node.database, schema=node.schema, identifier=node.alias) -%}
-        {%- else -%}
-            {%- set source_relation = published_relation(node.alias) -%}
-        {%- endif -%}
-        {%- if source_relation is not none -%}
-            {%- do run_query("create table " ~ fresh ~ "." ~ adapter.quote(node.alias)
-                ~ " as select * from " ~ source_relation) -%}
-            {%- do copied.append(node.alias) -%}
-        {%- endif -%}
+    {%- for alias, source_relation in plan.sources -%}
+        {%- do run_query("create table " ~ fresh ~ "." ~ adapter.quote(alias)
+            ~ " as select * from " ~ source_relation) -%}
     {%- endfor -%}
     {%- do run_query("update " ~ fresh ~ ".publish_log set published_at = "
         ~ "cast(now() at time zone 'UTC' as timestamp) where build_id = '" ~ invocation_id
@@ -240,6 +195,6 @@
         ~ "alter schema " ~ fresh ~ " rename to " ~ adapter.quote(published) ~ "; "
         ~ "drop schema if exists " ~ retired ~ " cascade; commit;") -%}
     {{ log("PUBLISHED build " ~ invocation_id ~ " (as of " ~ (var('as_of', none) or run_started_at)
-        ~ ", " ~ copied | length ~ " relations) to schema " ~ published, info=True) }}
+        ~ ", " ~ plan.sources | length ~ " relations) to schema " ~ published, info=True) }}
     {{ return('') }}
 {%- endmacro %}
