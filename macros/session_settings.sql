@@ -1,8 +1,9 @@
 {#- A pre-hook of every model: session settings an engine needs to build the project.
-    PostgreSQL: no JIT compilation. The score timeline and the backtest evaluate very large
-    expressions (the bisection of decay crossings), and PostgreSQL 15's JIT (on by default)
-    spent more than 12 minutes compiling them at 1,000 demo contacts; without it the model
-    builds in seconds. Nothing elsewhere (an empty hook is not run). -#}
+    PostgreSQL: no JIT compilation, a precaution for the very large expressions of the
+    score timeline and the backtest (the bisection of decay crossings). The slow builds
+    first blamed on PostgreSQL 15's JIT (on by default) turned out to be planned on missing
+    statistics, which analyze_built_table below fixes; what JIT itself costs there was not
+    measured. Nothing elsewhere (an empty hook is not run). -#}
 {% macro session_settings() -%}
     {{ return(adapter.dispatch('session_settings', 'lead_scoring')()) }}
 {%- endmacro %}
