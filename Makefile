@@ -38,7 +38,7 @@ DBT_VARS := --vars '{as_of: "$(DEMO_END_DATE)"}'
 help:
 	@echo "make demo   set up, generate demo data, build and score it, write the HTML report, print a summary"
 	@echo "make test   set up and run every check (sqlfluff, dbt build, Great Expectations, pytest)"
-	@echo "make bench  generator and build timings at larger sizes (SIZES='10000 100000')"
+	@echo "make bench  generator and build timings at larger sizes (SIZES='10000 100000' ENGINES=duckdb,postgres)"
 
 $(STAMP): requirements.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) on PATH (set PYTHON=...)"; exit 1; }
@@ -106,9 +106,11 @@ test: setup lint
 	$(MAKE) --no-print-directory data build gx WAREHOUSE=$(TEST_WAREHOUSE)
 	$(MAKE) --no-print-directory pytest
 
+# ENGINES: duckdb (default) and/or postgres (a throwaway local server; bench/bench_build.py)
+ENGINES ?= duckdb
 bench: setup
 	$(BIN)/python bench/bench_generate.py $(or $(SIZES),10000 100000)
-	$(BIN)/python bench/bench_build.py --incremental --reference $(or $(SIZES),10000 50000 100000)
+	$(BIN)/python bench/bench_build.py --incremental --reference --engine $(ENGINES) $(or $(SIZES),10000 50000 100000)
 
 lock: setup
 	$(BIN)/uv pip freeze --python $(BIN)/python --exclude-editable > requirements.lock

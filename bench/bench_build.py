@@ -1,7 +1,7 @@
 """Benchmark: build and publish the dbt project on generated data at several sizes.
 
     .venv/bin/python bench/bench_build.py 10000 50000 100000 1000000 [--keep DIR]
-        [--exclude-evaluation] [--reference]
+        [--exclude-evaluation] [--reference] [--incremental] [--engine duckdb,postgres]
 
 For each size: generate (or reuse, with --keep) the demo raw data, load it into a fresh
 DuckDB file, run `dbt build` in-process (seeds, every model, data tests, unit tests, the
@@ -16,6 +16,12 @@ right after, and the ratio of `dbt run --select +scored_contacts` to it is print
 With --incremental, the last day of events (after END_DATE minus one day) is held back
 from the first build and delivered after it, and a second `dbt build` (incremental: the
 next day's run) is timed the same way.
+With --engine duckdb,postgres the same data is also loaded into a throwaway PostgreSQL 15
+server (leadscore/pg_server.py: Debian's binaries, durability off as in the tests) with
+`leadscore load --target postgres` and built there with `dbt build --target postgres` (the
+first build only: --incremental and --reference apply to DuckDB); the report gives the same
+timings, the database's size and the row counts. The server's own memory is not in the peak
+RSS figure (its processes are not children of the benchmark).
 Figures are printed, never asserted: speed goals are read, not tested.
 """
 
@@ -23,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import subprocess
@@ -37,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 from leadscore.db import connect  # noqa: E402
 from leadscore.dbt_runner import run_dbt  # noqa: E402
 from leadscore.publishing import published_copy_path  # noqa: E402
+from leadscore import pg_server  # noqa: E402
 
 END_DATE = "2026-11-01"
 REFERENCE = ROOT.parent / "shared" / "bench" / "reference_scoring.py"
@@ -120,14 +128,64 @@ def _deliver_held_back(warehouse: Path) -> None:
         con.close()
 
 
-def bench(size: int, workdir: Path, exclude_evaluation: bool, reference: bool,
-          incremental: bool = False) -> dict[str, object]:
+def _raw_data(size: int, workdir: Path) -> Path:
     raw = workdir / f"raw_{size}"
     if not (raw / "raw_crm" / "contacts.parquet").exists():
         t = time.perf_counter()
         subprocess.run([sys.executable, "-m", "leadscore.cli", "generate", "--contacts", str(size),
                         "--end-date", END_DATE, "--out", str(raw)], check=True, cwd=ROOT)
         print(f"  generated {size:,} contacts in {time.perf_counter() - t:.1f} s", flush=True)
+    return raw
+
+
+def _failures(target: Path) -> list[str]:
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    return [r["unique_id"] for r in results if r["status"] in ("error", "fail", "runtime error")]
+
+
+def bench_postgres(size: int, workdir: Path, exclude_evaluation: bool) -> dict[str, object]:
+    """Load and build the same raw data on a throwaway PostgreSQL server."""
+    raw = _raw_data(size, workdir)
+    with pg_server.throwaway_server() as server:
+        env = {**os.environ, **server.env()}
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "leadscore.cli", "load", "--target", "postgres",
+                        "--data-dir", str(raw)], check=True, cwd=ROOT, env=env)
+        load_s = time.perf_counter() - t
+        size_sql = ("select coalesce(sum(pg_total_relation_size(c.oid)), 0) / 1048576.0 from pg_class c"
+                    " join pg_namespace n on n.oid = c.relnamespace where c.relkind in ('r', 'm')"
+                    " and n.nspname {}")
+        raw_mb = float(server.rows(size_sql.format("in ('raw_crm', 'raw_marketing')"))[1][0][0])
+        target = workdir / f"target_pg_{size}"
+        t = time.perf_counter()
+        build = subprocess.run(
+            [str(Path(sys.executable).parent / "dbt"), "build", "--project-dir", str(ROOT),
+             "--target-path", str(target), "--log-path", str(target / "logs"),
+             "--vars", f'{{as_of: "{END_DATE}"}}',
+             *(["--exclude", "tag:evaluation"] if exclude_evaluation else [])],
+            cwd=ROOT, capture_output=True, text=True,
+            env={**env, "LEADSCORE_TARGET": "postgres", "DBT_PROFILES_DIR": str(ROOT / "profiles"),
+                 "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"})
+        build_s = time.perf_counter() - t
+        failures = _failures(target) if (target / "run_results.json").exists() else [build.stdout[-2000:]]
+        built_mb = float(server.rows(size_sql.format("not in ('raw_crm', 'raw_marketing', 'pg_catalog',"
+                                                     " 'information_schema', 'pg_toast')"))[1][0][0])
+        published_mb = float(server.rows(size_sql.format("= 'marts_published'"))[1][0][0])
+        rows = {}
+        for name in ROW_COUNTS:
+            schema, table = name.split(".")
+            exists = server.rows("select count(*) from information_schema.tables where table_schema = "
+                                 f"'{schema}' and table_name = '{table}'")[1][0][0]
+            if exists:
+                rows[name] = server.rows(f"select count(*) from {name}")[1][0][0]
+    return {"contacts": size, "load_s": load_s, "build_s": build_s, "failures": failures,
+            "peak_rss_mb": peak_rss_mb(), "warehouse_mb": built_mb + raw_mb,
+            "published_mb": published_mb, "raw_mb": raw_mb, "rows": rows, **_timings(target)}
+
+
+def bench(size: int, workdir: Path, exclude_evaluation: bool, reference: bool,
+          incremental: bool = False) -> dict[str, object]:
+    raw = _raw_data(size, workdir)
     warehouse = workdir / f"bench_{size}.duckdb"
     published = published_copy_path(warehouse)
     warehouse.unlink(missing_ok=True)
@@ -212,16 +270,28 @@ def main() -> int:
                         help="hold the last day of events back, then time the next day's build")
     parser.add_argument("--reference", action="store_true",
                         help="also time the scoring path against ../shared/bench/reference_scoring.py")
+    parser.add_argument("--engine", default="duckdb",
+                        help="comma-separated engines to build on: duckdb (default), postgres")
     args = parser.parse_args()
+    engines = [e.strip() for e in args.engine.split(",") if e.strip()]
+    unknown = sorted(set(engines) - {"duckdb", "postgres"})
+    if unknown or not engines:
+        parser.error(f"unknown engine(s) {', '.join(unknown) or '(none)'}: choose duckdb, postgres")
+    if "postgres" in engines and not pg_server.server_binaries_present():
+        parser.error(pg_server.MISSING_SERVER)
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="leadscore_bench_"))
     workdir.mkdir(parents=True, exist_ok=True)
     failed = False
     try:
         for size in args.sizes:
-            print(f"== {size:,} contacts", flush=True)
-            r = bench(size, workdir, args.exclude_evaluation, args.reference, args.incremental)
-            report(r)
-            failed = failed or bool(r["failures"]) or bool(r.get("next_day", {}).get("failures"))
+            for engine in engines:
+                print(f"== {size:,} contacts on {engine}", flush=True)
+                if engine == "duckdb":
+                    r = bench(size, workdir, args.exclude_evaluation, args.reference, args.incremental)
+                else:
+                    r = bench_postgres(size, workdir, args.exclude_evaluation)
+                report(r)
+                failed = failed or bool(r["failures"]) or bool(r.get("next_day", {}).get("failures"))
     finally:
         if args.keep is None:
             shutil.rmtree(workdir, ignore_errors=True)

@@ -24,23 +24,21 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import os
-import shutil
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from leadscore import pg_server as pg_server_module
 from leadscore.dbt_runner import PROJECT_DIR, run_dbt
+from leadscore.pg_server import PgServer
 from conftest import DEMO_END_DATE, cli, query
 
 pytestmark = pytest.mark.postgres
 
-PG_BIN = Path(os.environ.get("LEADSCORE_PG_BIN", "/usr/lib/postgresql/15/bin"))
 CONTACTS = 1000
 DOUBLE_RELATIVE_TOLERANCE = 1e-6
 SCORE_TOLERANCE = 0.005  # to the cent
@@ -55,96 +53,16 @@ BUILD_COLUMNS = {"build_id", "built_at", "published_at", "build_started_at", "re
 # with its own previous publish, so this is inherent, not a wrong result.
 ENGINE_HASH_COLUMNS = {"version_hash", "scoring_config_version"}
 MISSING_SERVER = (
-    f"PostgreSQL 15 server binaries not found in {PG_BIN} (initdb, pg_ctl): install Debian's "
-    "postgresql-15 (apt-get install -y postgresql-15), or run the DuckDB part alone: "
+    f"{pg_server_module.MISSING_SERVER}, or run the DuckDB part alone: "
     "make test PYTEST_ARGS='-m \"not postgres\"'")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _as_server_user(args: list[str]) -> list[str]:
-    """initdb refuses root: run the server's commands as `postgres` when we are root."""
-    if os.geteuid() == 0:
-        return ["runuser", "-u", "postgres", "--", *args]
-    return args
-
-
-class PgServer:
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.data = root / "data"
-        self.sockets = root / "sockets"
-        self.port = _free_port()
-        self.database = "leadscore"
-
-    def env(self) -> dict[str, str]:
-        return {"LEADSCORE_PG_HOST": "127.0.0.1", "LEADSCORE_PG_PORT": str(self.port),
-                "LEADSCORE_PG_USER": "postgres", "LEADSCORE_PG_PASSWORD": "",
-                "LEADSCORE_PG_DATABASE": self.database}
-
-    def start(self) -> None:
-        self.sockets.mkdir(parents=True)
-        if os.geteuid() == 0:
-            shutil.chown(self.root, "postgres")
-            shutil.chown(self.sockets, "postgres")
-        subprocess.run(_as_server_user([str(PG_BIN / "initdb"), "-A", "trust", "-U", "postgres",
-                                        "-E", "UTF8", "--locale=C.UTF-8", "-D", str(self.data)]),
-                       check=True, capture_output=True)
-        options = (f"-p {self.port} -k {self.sockets} -c listen_addresses=127.0.0.1 "
-                   "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-                   "-c timezone=UTC")
-        subprocess.run(_as_server_user([str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-o",
-                                        options, "-l", str(self.root / "server.log"), "-w",
-                                        "start"]), check=True, capture_output=True)
-        self.execute("postgres", f"create database {self.database}", autocommit=True)
-
-    def stop(self) -> None:
-        subprocess.run(_as_server_user([str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m",
-                                        "immediate", "-w", "stop"]), capture_output=True)
-
-    def connect(self, database: str | None = None):  # type: ignore[no-untyped-def]
-        import psycopg2
-
-        return psycopg2.connect(host="127.0.0.1", port=self.port, user="postgres",
-                                dbname=database or self.database, options="-c timezone=UTC")
-
-    def execute(self, database: str, sql: str, autocommit: bool = False) -> None:
-        con = self.connect(database)
-        con.autocommit = autocommit
-        try:
-            with con.cursor() as cur:
-                cur.execute(sql)
-            con.commit()
-        finally:
-            con.close()
-
-    def rows(self, sql: str) -> tuple[list[str], list[tuple]]:
-        con = self.connect()
-        try:
-            with con.cursor() as cur:
-                cur.execute(sql)
-                return [d[0] for d in cur.description], cur.fetchall()
-        finally:
-            con.close()
 
 
 @pytest.fixture(scope="module")
 def pg_server() -> Iterator[PgServer]:
-    if not ((PG_BIN / "initdb").is_file() and (PG_BIN / "pg_ctl").is_file()):
+    if not pg_server_module.server_binaries_present():
         pytest.fail(MISSING_SERVER, pytrace=False)
-    root = Path(tempfile.mkdtemp(prefix="leadscore-pg-"))
-    root.chmod(0o755)
-    server = PgServer(root)
-    try:
-        server.start()
+    with pg_server_module.throwaway_server() as server:
         yield server
-    finally:
-        server.stop()
-        shutil.rmtree(root, ignore_errors=True)
 
 
 def _dbt_postgres(server: PgServer, target: Path, *args: str) -> subprocess.CompletedProcess:
