@@ -1,11 +1,30 @@
 """Great Expectations checkpoint on the scoring marts: the checks dbt tests cannot say well.
 
-dbt tests check rows (keys, accepted values, one row per contact and model). This checkpoint
-checks the *shape* of the scores: a scoring model whose weights were broken (all zero, all at
-the cap, every contact disqualified) builds green in dbt but gives sales a useless ranking.
-The same for the lifecycle marts: the share of contacts in each lifecycle stage, every scored
-contact in `contact_lifecycle` once, no MQL alert for a disqualified contact, conversion rates
-and account scores on their scales; the MQL-to-SQL rate of each model is reported.
+THE RULE (issue 12): GX holds distribution checks only; each column rule has one home.
+A rule about single rows or columns (unique, not_null, accepted values, 0..100 bounds, a
+compound key, a relationship) lives in dbt and only there, so a column change is made in one
+place. Their homes (models/marts/_marts__models.yml, tests/marts/*.sql):
+  one row per (contact_id, scoring_model) of scored_contacts / contact_lifecycle
+                                      -> unique_combination_of_columns on the model
+  lead_score, mql_alerts.lead_score_at_mql 0..100    -> values_between on the column
+  fit_grade, engagement_tier, mql_alerts.sla_status -> accepted_values on the column
+  lifecycle_stage, highest_stage known stages -> relationships to the seed lifecycle_stages
+  every model scores every contact    -> tests/marts/assert_every_contact_scored_once_per_model
+  no MQL alert for a contact disqualified now
+                                      -> tests/marts/assert_lifecycle_disqualified_never_mql_or_alerted
+  funnel_conversion rates 0..1        -> values_between on each rate column
+  account_fit_score, account_engagement_score bounds
+                                      -> values_between + tests/marts/assert_account_scores_within_bounds
+Do not add such a rule here. What stays here is what dbt cannot say: shares, means, standard
+deviations, distinct-value counts, ratios of sums over a model's rows, and row counts. Two
+set-level rules that no dbt test asserts stay too, until they move to dbt: `scoring_model
+includes default` (the seed scoring_models could lose it) and `every scored contact has one
+lifecycle row` (no dbt test compares contact_lifecycle with scored_contacts pair by pair).
+
+A scoring model whose weights were broken (all zero, all at the cap, every contact
+disqualified) builds green in dbt but gives sales a useless ranking: this checkpoint checks
+the *shape* of the scores, the share of contacts in each lifecycle stage, and reports the
+MQL-to-SQL rate of each model.
 
     python -m leadscore.gx_check --duckdb warehouse/lead_scoring.duckdb [--schema marts]
     python -m leadscore.gx_check --postgres [--schema marts_published]   # LEADSCORE_PG_* env
@@ -34,8 +53,6 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
-
-from leadscore.stages import lifecycle_stages
 
 log = logging.getLogger(__name__)
 
@@ -75,9 +92,8 @@ BOUNDS: dict[str, float] = {
     # the lifecycle shares below (mql + sal + sql at least 0.1%).
     "sales_ready_share_min": 0.001,
     "sales_ready_share_max": 0.30,
-    # The score scale (also a dbt test; repeated so this checkpoint stands alone). Also the
-    # scale of mql_alerts.lead_score_at_mql (the contact's lead score when it became an MQL).
-    "lead_score_min": 0,
+    # The cap of the score scale, for the share at the cap above (the scale itself, 0..100,
+    # is a dbt test: values_between on scored_contacts.lead_score).
     "lead_score_max": 100,
     # --- contact_lifecycle: share of one model's contacts in each *current* lifecycle stage
     # (demo, 5,000 contacts: prospect ~70%, disqualified ~18%, mql+sal+sql 7-9%, customer
@@ -104,23 +120,13 @@ BOUNDS: dict[str, float] = {
     # five is a won customer means the customer rule matches open or lost opportunities.
     "lifecycle_customer_share_min": 0.001,
     "lifecycle_customer_share_max": 0.20,
-    # --- funnel_conversion: every conversion rate is a share of a cohort (0..1). A rate
-    # above 1 means a later stage counted contacts that were not in the cohort (the funnel
-    # order of became_<stage>_at broke).
+    # --- funnel_conversion: the MQL-to-SQL rate of a model over all its cohorts is a share
+    # (0..1); above 1 a later stage counted contacts that were not in a cohort. (Each cohort's
+    # rate within 0..1 is a dbt test: values_between on the rate columns.)
     "conversion_rate_min": 0,
     "conversion_rate_max": 1,
-    # --- account_scores: account fit is a sum of non-negative company fit points (within the
-    # model's fit bounds, 0..40 by default); account engagement is the capped sum of the top
-    # contacts' engagement scores, 0..account_engagement_max_points (scoring_settings, 100).
-    "account_fit_score_min": 0,
-    "account_engagement_score_min": 0,
-    "account_engagement_score_max": 100,
 }
 REQUIRED_SCORING_MODELS: tuple[str, ...] = ("default",)  # every deployment scores with these
-FIT_GRADES: tuple[str, ...] = ("A", "B", "C", "D")
-ENGAGEMENT_TIERS: tuple[int, ...] = (1, 2, 3)
-# The lifecycle ladder (contact_lifecycle.lifecycle_stage and highest_stage).
-LIFECYCLE_STAGES: tuple[str, ...] = lifecycle_stages()  # the seed lifecycle_stages
 # Groups of current stages whose share per model is bounded: name (the `lifecycle_<name>_
 # share_min/max` keys of BOUNDS) and the stages it counts. `lead` alone is not bounded (a
 # narrow band between two thresholds: small, and harmless if empty).
@@ -130,7 +136,6 @@ LIFECYCLE_SHARE_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("in_funnel", ("mql", "sal", "sql")),
     ("customer", ("customer",)),
 )
-SLA_STATUSES: tuple[str, ...] = ("met", "breached", "open")  # mql_alerts.sla_status
 
 EXIT_OK, EXIT_FAILED, EXIT_USER_ERROR = 0, 1, 2
 
@@ -215,32 +220,10 @@ def build_scored_contacts_suite(profile: TableProfile) -> Any:
         column="scoring_model", value_set=list(REQUIRED_SCORING_MODELS),
         meta=_meta("scoring_model includes " + ", ".join(REQUIRED_SCORING_MODELS),
                    "contains " + ", ".join(REQUIRED_SCORING_MODELS), show="missing")))
-    add(ex.ExpectCompoundColumnsToBeUnique(
-        column_list=["contact_id", "scoring_model"],
-        meta=_meta("one row per (contact_id, scoring_model)", "0 duplicates",
-                   show="unexpected_rows")))
-    add(ex.ExpectColumnValuesToBeBetween(
-        column="lead_score", min_value=b["lead_score_min"], max_value=b["lead_score_max"],
-        meta=_meta("lead_score within the scale",
-                   f"{b['lead_score_min']:g}..{b['lead_score_max']:g}", show="unexpected_rows")))
-    add(ex.ExpectColumnValuesToBeInSet(
-        column="fit_grade", value_set=list(FIT_GRADES),
-        meta=_meta("fit_grade is a known grade", "in " + ",".join(FIT_GRADES),
-                   show="unexpected_rows")))
-    add(ex.ExpectColumnValuesToBeInSet(
-        column="engagement_tier", value_set=list(ENGAGEMENT_TIERS),
-        meta=_meta("engagement_tier is a known tier",
-                   "in " + ",".join(map(str, ENGAGEMENT_TIERS)), show="unexpected_rows")))
 
     for model in profile.partitions:
         only = Column("scoring_model") == model
         tag = f"[{model}] "
-        # Every model scores every contact: with (contact_id, scoring_model) unique above, a
-        # model holding as many distinct contacts as the whole table has them all.
-        add(ex.ExpectColumnUniqueValueCountToBeBetween(
-            column="contact_id", min_value=profile.key_count, max_value=profile.key_count,
-            row_condition=only,
-            meta=_meta(tag + "contacts scored", f"= {profile.key_count} (all contacts)")))
         add(ex.ExpectColumnStdevToBeBetween(
             column="lead_score", min_value=b["lead_score_min_stdev"], strict_min=True,
             row_condition=only,
@@ -271,8 +254,8 @@ def build_scored_contacts_suite(profile: TableProfile) -> Any:
 
 
 def build_contact_lifecycle_suite(profile: TableProfile) -> Any:
-    """The suite for `marts.contact_lifecycle`: every scored contact once, known stages,
-    then the share of each model's contacts per current stage group."""
+    """The suite for `marts.contact_lifecycle`: every scored contact has a row, then the share
+    of each model's contacts per current stage group."""
     import great_expectations as gx
     from great_expectations.expectations.row_conditions import Column
 
@@ -280,17 +263,13 @@ def build_contact_lifecycle_suite(profile: TableProfile) -> Any:
     b = BOUNDS
     suite = gx.ExpectationSuite(name=f"{profile.table}_quality")
     add = suite.add_expectation
-    stages = ",".join(LIFECYCLE_STAGES)
 
     add(ex.ExpectTableRowCountToBeBetween(
         min_value=1, meta=_meta("table has rows", ">= 1")))
-    add(ex.ExpectCompoundColumnsToBeUnique(
-        column_list=["contact_id", "scoring_model"],
-        meta=_meta("one row per (contact_id, scoring_model)", "0 duplicates",
-                   show="unexpected_rows")))
-    # With the uniqueness above: every (contact, live model) of scored_contacts is here
-    # exactly once, and nothing else is (a full outer join, rows on one side only are
-    # unexpected). A shadow model (is_shadow) is never on the lifecycle.
+    # With the dbt test unique_combination_of_columns (contact_id, scoring_model): every
+    # (contact, live model) of scored_contacts is here exactly once, and nothing else is (a
+    # full outer join, rows on one side only are unexpected). A shadow model (is_shadow) is
+    # never on the lifecycle. Not a distribution check: kept until a dbt test says it.
     add(ex.UnexpectedRowsExpectation(
         unexpected_rows_query=(
             "select coalesce(s.contact_id, l.contact_id) as contact_id,"
@@ -301,10 +280,6 @@ def build_contact_lifecycle_suite(profile: TableProfile) -> Any:
             " where s.contact_id is null or l.contact_id is null"),
         meta=_meta("every scored contact has one lifecycle row",
                    "0 rows missing or extra vs scored_contacts", show="query_rows")))
-    for column in ("lifecycle_stage", "highest_stage"):
-        add(ex.ExpectColumnValuesToBeInSet(
-            column=column, value_set=list(LIFECYCLE_STAGES),
-            meta=_meta(f"{column} is a known stage", "in " + stages, show="unexpected_rows")))
 
     for model in profile.partitions:
         only = Column("scoring_model") == model
@@ -318,33 +293,14 @@ def build_contact_lifecycle_suite(profile: TableProfile) -> Any:
 
 
 def build_mql_alerts_suite(profile: TableProfile) -> Any:
-    """The suite for `marts.mql_alerts`: scores on the scale, known SLA statuses, and no
-    alert for a contact that is disqualified now (the list is sales' worklist)."""
+    """The suite for `marts.mql_alerts`: the table has rows (its scale, SLA statuses and
+    "no alert for a disqualified contact" are dbt tests)."""
     import great_expectations as gx
 
     ex = gx.expectations
-    b = BOUNDS
     suite = gx.ExpectationSuite(name=f"{profile.table}_quality")
-    add = suite.add_expectation
-
-    add(ex.ExpectTableRowCountToBeBetween(
+    suite.add_expectation(ex.ExpectTableRowCountToBeBetween(
         min_value=1, meta=_meta("table has rows", ">= 1")))
-    add(ex.ExpectColumnValuesToBeBetween(
-        column="lead_score_at_mql", min_value=b["lead_score_min"], max_value=b["lead_score_max"],
-        meta=_meta("lead_score_at_mql within the scale",
-                   f"{b['lead_score_min']:g}..{b['lead_score_max']:g}", show="unexpected_rows")))
-    add(ex.ExpectColumnValuesToBeInSet(
-        column="sla_status", value_set=list(SLA_STATUSES),
-        meta=_meta("sla_status is a known status", "in " + ",".join(SLA_STATUSES),
-                   show="unexpected_rows")))
-    add(ex.UnexpectedRowsExpectation(
-        unexpected_rows_query=(
-            "select a.alert_id, a.contact_id, a.scoring_model from {batch} as a"
-            f" inner join {profile.schema}.contact_lifecycle as l"
-            " on a.contact_id = l.contact_id and a.scoring_model = l.scoring_model"
-            " where l.lifecycle_stage = 'disqualified'"),
-        meta=_meta("no alert for a contact disqualified now",
-                   "0 rows (contact_lifecycle stage disqualified)", show="query_rows")))
     return suite
 
 
@@ -357,8 +313,9 @@ MODEL_MQL_TO_SQL_RATE = (
 
 
 def build_funnel_conversion_suite(profile: TableProfile) -> Any:
-    """The suite for `marts.funnel_conversion`: every rate within 0..1, and per model the
-    MQL-to-SQL rate over all cohorts, reported (bounded only by 0..1: there is no target)."""
+    """The suite for `marts.funnel_conversion`: per model the MQL-to-SQL rate over all
+    cohorts, reported (bounded only by 0..1: there is no target). Each cohort's rates within
+    0..1 are dbt tests."""
     import great_expectations as gx
     from great_expectations.expectations.row_conditions import Column
 
@@ -370,11 +327,6 @@ def build_funnel_conversion_suite(profile: TableProfile) -> Any:
 
     add(ex.ExpectTableRowCountToBeBetween(
         min_value=1, meta=_meta("table has rows", ">= 1")))
-    for column in ("mql_to_sal_rate", "mql_to_sql_rate", "sql_to_customer_rate"):
-        add(ex.ExpectColumnValuesToBeBetween(
-            column=column, min_value=low, max_value=high,
-            meta=_meta(f"{column} within {low:g}..{high:g}", f"{low:g}..{high:g}",
-                       show="unexpected_rows")))
     for model in profile.partitions:
         # One value per model, repeated on each of its rows: the max is that value.
         add(ex.ExpectColumnMaxToBeBetween(
@@ -386,25 +338,14 @@ def build_funnel_conversion_suite(profile: TableProfile) -> Any:
 
 
 def build_account_scores_suite(profile: TableProfile) -> Any:
-    """The suite for `marts.account_scores`: account fit and engagement on their scales."""
+    """The suite for `marts.account_scores`: the table has rows (the scales of account fit
+    and engagement are dbt tests: values_between, assert_account_scores_within_bounds)."""
     import great_expectations as gx
 
     ex = gx.expectations
-    b = BOUNDS
     suite = gx.ExpectationSuite(name=f"{profile.table}_quality")
-    add = suite.add_expectation
-
-    add(ex.ExpectTableRowCountToBeBetween(
+    suite.add_expectation(ex.ExpectTableRowCountToBeBetween(
         min_value=1, meta=_meta("table has rows", ">= 1")))
-    add(ex.ExpectColumnValuesToBeBetween(
-        column="account_fit_score", min_value=b["account_fit_score_min"],
-        meta=_meta("account_fit_score not negative", f">= {b['account_fit_score_min']:g}",
-                   show="unexpected_rows")))
-    low, high = b["account_engagement_score_min"], b["account_engagement_score_max"]
-    add(ex.ExpectColumnValuesToBeBetween(
-        column="account_engagement_score", min_value=low, max_value=high,
-        meta=_meta("account_engagement_score within its cap", f"{low:g}..{high:g}",
-                   show="unexpected_rows")))
     return suite
 
 
