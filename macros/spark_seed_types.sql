@@ -33,24 +33,32 @@
     {{ return(sql) }}
 {% endmacro %}
 
+{#- The values are written as Spark string literals (a quote as \', a backslash as \\)
+    instead of bound parameters: the session cursor quotes a bound text SQL-style, with a
+    doubled '', which Spark reads as two adjacent literals (seed texts with an apostrophe
+    broke). -#}
+{% macro spark_seed_literal(value) -%}
+    {%- if value is none -%}
+        {{ return('null') }}
+    {%- endif -%}
+    {%- set text = value | string -%}
+    {{ return("'" ~ text.replace('\\', '\\\\').replace("'", "\\'") ~ "'") }}
+{%- endmacro %}
+
 {% macro spark__load_csv_rows(model, agate_table) %}
     {% set statements = [] %}
     {% for chunk in agate_table.rows | batch(get_batch_size()) %}
-        {% set bindings = [] %}
-        {% for row in chunk %}
-            {% do bindings.extend(row) %}
-        {% endfor %}
         {% set sql %}
         insert into {{ this.render() }} values
         {% for row in chunk -%}
             ({%- for col_name in agate_table.column_names -%}
-                cast({{ get_binding_char() }} as {{ spark_seed_type(model, agate_table, loop.index0) }})
+                cast({{ spark_seed_literal(row[loop.index0]) }} as {{ spark_seed_type(model, agate_table, loop.index0) }})
                 {%- if not loop.last %},{%- endif %}
             {%- endfor -%})
             {%- if not loop.last %},{%- endif %}
         {%- endfor %}
         {% endset %}
-        {% do adapter.add_query(sql, bindings=bindings, abridge_sql_log=True) %}
+        {% do adapter.add_query(sql, abridge_sql_log=True) %}
         {% if loop.index0 == 0 %}
             {% do statements.append(sql) %}
         {% endif %}
