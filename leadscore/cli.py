@@ -89,9 +89,11 @@ def run_generate(args: argparse.Namespace) -> int:
 
 
 def add_load_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--target", choices=("duckdb", "postgres"), default="duckdb",
+    p.add_argument("--target", choices=("duckdb", "postgres", "spark"),
+                   default="duckdb",
                    help="where the raw tables land (default %(default)s); postgres reads "
-                        "LEADSCORE_PG_HOST, _PORT, _USER, _PASSWORD, _DATABASE")
+                        "LEADSCORE_PG_HOST, _PORT, _USER, _PASSWORD, _DATABASE; spark "
+                        "reads LEADSCORE_SPARK_WAREHOUSE (tables and metastore)")
     p.add_argument("--data-dir", type=Path, default=Path("data/raw"),
                    help="directory with <schema>/<table>.parquet (default %(default)s)")
     p.add_argument("--duckdb", type=Path, default=Path("warehouse/lead_scoring.duckdb"),
@@ -110,6 +112,10 @@ def run_load(args: argparse.Namespace) -> int:
             from leadscore import load_postgres  # imports psycopg2
 
             load_postgres.load(args.data_dir, schema_map)
+        elif args.target == "spark":
+            from leadscore import load_spark  # imports pyspark
+
+            load_spark.load(args.data_dir, schema_map)
         else:
             loader.load(args.data_dir, args.duckdb, schema_map)
     except loader.LoadError as exc:

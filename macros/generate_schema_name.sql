@@ -13,11 +13,13 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The prefix of every built schema: LEADSCORE_PG_SCHEMA_PREFIX on PostgreSQL, none on
-    the other engines. -#}
+{#- The prefix of every built schema: LEADSCORE_PG_SCHEMA_PREFIX on PostgreSQL,
+    LEADSCORE_SPARK_SCHEMA_PREFIX on Spark, none on DuckDB. -#}
 {% macro schema_prefix() -%}
     {%- if target.type == 'postgres' -%}
         {{ return(env_var('LEADSCORE_PG_SCHEMA_PREFIX', '') | trim) }}
+    {%- elif target.type == 'spark' -%}
+        {{ return(env_var('LEADSCORE_SPARK_SCHEMA_PREFIX', '') | trim) }}
     {%- endif -%}
     {{ return('') }}
 {%- endmacro %}

@@ -55,7 +55,13 @@
     {{ return('') }}
 {%- endmacro %}
 
-{#- PostgreSQL: the schema readers read, `<prefix>marts_published`. -#}
+{#- On Spark too the published copy is a database (published_schema) beside the built ones,
+    replaced by spark__publish_build: nothing to attach. -#}
+{% macro spark__attach_published_copy() -%}
+    {{ return('') }}
+{%- endmacro %}
+
+{#- PostgreSQL and Spark: the schema (database) readers read, `<prefix>marts_published`. -#}
 {% macro published_schema() -%}
     {{ return(schema_prefix() ~ 'marts_published') }}
 {%- endmacro %}
@@ -66,7 +72,7 @@
     {%- if not execute -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- if target.type == 'postgres' -%}
+    {%- if target.type in ('postgres', 'spark') -%}
         {{ return(adapter.get_relation(
             database=target.database, schema=published_schema(), identifier=identifier)) }}
     {%- endif -%}

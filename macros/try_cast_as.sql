@@ -133,3 +133,15 @@
         {{ try_cast_type(kind) }}
     {%- endif -%}
 {%- endmacro %}
+
+{#- Spark (ANSI mode, the default of Spark 4) has try_cast. A text with an offset becomes its
+    UTC instant and one without is read in the session time zone, UTC (as on DuckDB). An
+    integer text with decimals is rounded as DuckDB rounds it (`1.5` is 2), where Spark's own
+    cast would give null. -#}
+{% macro spark__try_cast_as(expression, kind) -%}
+    {%- if kind == 'integer' -%}
+        try_cast(round(try_cast({{ expression }} as decimal(38, 9))) as {{ try_cast_type(kind) }})
+    {%- else -%}
+        try_cast({{ expression }} as {{ try_cast_type(kind) }})
+    {%- endif -%}
+{%- endmacro %}

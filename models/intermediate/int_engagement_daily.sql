@@ -1,5 +1,5 @@
 {{ config(
-    materialized='incremental',
+    materialized=engagement_materialization(),
     incremental_strategy='append',
     on_schema_change='fail',
     pre_hook="{{ delete_engagement_days_to_rebuild() }}",

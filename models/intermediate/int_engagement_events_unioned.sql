@@ -1,5 +1,5 @@
 {{ config(
-    materialized='incremental',
+    materialized=engagement_materialization(),
     incremental_strategy='delete+insert',
     unique_key='row_key',
     on_schema_change='fail',
