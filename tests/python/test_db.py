@@ -19,9 +19,16 @@ REPO = Path(__file__).resolve().parents[2]
 ZONES = ("Asia/Tokyo", "America/Los_Angeles")
 
 
-def run_python(code: str, tz: str, *args: str) -> str:
-    """stdout of `python -c code args` with `TZ=tz` (stderr: GX's shutdown noise)."""
-    result = subprocess.run([sys.executable, "-c", code, *args], cwd=REPO,
+def run_python(code: str, tz: str, *args: str, script_dir: Path) -> str:
+    """stdout of `python script.py args` with `TZ=tz` (stderr: GX's shutdown noise).
+
+    A script file, not `python -c`: when GX imports PySpark (installed for the Spark
+    target), `pyspark.sql.connect.utils.check_dependencies` takes a `__main__` without a
+    `__file__` for a doctest run and calls `sys.exit(0)` before the code prints anything.
+    """
+    script = script_dir / "check_time_zone.py"
+    script.write_text(code)
+    result = subprocess.run([sys.executable, str(script), *args], cwd=REPO,
                             env={**os.environ, "TZ": tz}, capture_output=True, text=True,
                             timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
@@ -64,16 +71,16 @@ with gx_check._duckdb_as_persisted_connection_dialect(), gx_check._duckdb_sessio
 
 
 @pytest.mark.parametrize("tz", ZONES)
-def test_plain_duckdb_follows_tz(tz: str) -> None:
+def test_plain_duckdb_follows_tz(tz: str, tmp_path: Path) -> None:
     """Without `leadscore.db` the session follows TZ: the other tests here are not vacuous."""
-    assert run_python(PLAIN, tz) == tz
+    assert run_python(PLAIN, tz, script_dir=tmp_path) == tz
 
 
 @pytest.mark.parametrize("tz", ZONES)
 def test_connect_is_utc_whatever_tz(tz: str, tmp_path: Path) -> None:
     path = tmp_path / "wh.duckdb"
     connect(path).close()
-    lines = run_python(THROUGH_DB, tz, str(path)).splitlines()
+    lines = run_python(THROUGH_DB, tz, str(path), script_dir=tmp_path).splitlines()
     assert lines == ["UTC 2026-03-01T05:13:00"] * 3
 
 
@@ -82,4 +89,4 @@ def test_gx_sessions_are_utc_whatever_tz(tz: str, tmp_path: Path) -> None:
     path = tmp_path / "wh.duckdb"
     connect(path).close()
     # the execution engine's connection (GX's queries) and the datasource's own
-    assert run_python(THROUGH_GX, tz, str(path)).splitlines() == ["UTC", "UTC"]
+    assert run_python(THROUGH_GX, tz, str(path), script_dir=tmp_path).splitlines() == ["UTC", "UTC"]
