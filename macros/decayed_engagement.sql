@@ -101,7 +101,7 @@
                 daily.bucket,
                 sum(daily.event_count) as event_count,
                 sum(daily.weight_sum * {{ decay_factor(
-                    dbt.datediff(day_start, 'cut_days.cut_at', 'second') ~ ' / 86400.0',
+                    dbt.datediff(day_start, 'cut_days.cut_at', 'second') ~ ' / 86400e0',
                     'daily.half_life_days') }}) as decay_factor_sum,
                 max(daily.last_event_at) as last_event_at
             from daily
@@ -154,7 +154,7 @@
                 events.product_line,
                 1 as event_count,
                 {{ decay_factor(
-                    dbt.datediff('events.occurred_at', 'cut_days.cut_at', 'second') ~ ' / 86400.0',
+                    dbt.datediff('events.occurred_at', 'cut_days.cut_at', 'second') ~ ' / 86400e0',
                     'events.half_life_days') }} as decay_factor_sum,
                 events.occurred_at as last_event_at
             from {{ ref('int_engagement_pattern_events') }} as events

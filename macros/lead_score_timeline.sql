@@ -60,10 +60,10 @@
     {%- set grid = '(least(ceil(half_life_days * ln(' ~ bound ~ ' / ' ~ weight ~ ') / ln(2)'
         ~ ' * 86400000000), ' ~ round_to(event_age ~ ' * 86400000000') ~ ') - 1)' -%}
     (case
-        when {{ weight }} * power(2, {{ grid }} / 86400000000.0 / half_life_days) < {{ bound }}
+        when {{ weight }} * power(2, {{ grid }} / 86400000000e0 / half_life_days) < {{ bound }}
             then {{ grid }}
         else {{ grid }} - 1
-    end) / 86400000000.0
+    end) / 86400000000e0
 {%- endmacro %}
 
 {#- 2 = at or above the MQL threshold, 1 = at or above the lead threshold, 0 = below. -#}
@@ -109,4 +109,77 @@
     case
         when {{ capped }} then half_life_days * ln(max_points / abs({{ weight }})) / ln(2)
     end as {{ prefix }}uncap_age_days
+{%- endmacro %}
+
+{#- The decay-crossing search of int_lead_score_timeline as CTEs ending in one named
+    `decay_bisected`: `steps` halvings of [lower_age, upper_age] of each row of `source`
+    (lower = score still at or above crossed_threshold, upper = below), keeping
+    `columns`. Written as a chain of CTEs, one per halving (DuckDB plans it as written;
+    PostgreSQL is told to materialize each, materialized_cte). Spark inlines every CTE
+    and collapses the projections, so that chain grows exponentially there (its analyzer
+    ran out of memory): Spark gets the same halvings as a loop inside one expression,
+    aggregate() over a sequence. Same arithmetic, same result. -#}
+{% macro decay_bisection(source, columns, steps) -%}
+    {{ return(adapter.dispatch('decay_bisection', 'lead_scoring')(source, columns, steps)) }}
+{%- endmacro %}
+
+{% macro default__decay_bisection(source, columns, steps) -%}
+    {%- for step in range(steps) %}
+    {{ 'decay_bisected' if loop.last else 'bisection_' ~ step }} as {{ materialized_cte() }}(
+
+        select
+            {% for column in columns %}
+                {{ column }},
+            {% endfor %}
+            case
+                when mid_score >= crossed_threshold then mid_age else lower_age
+            end as lower_age,
+            case
+                when mid_score >= crossed_threshold then upper_age else mid_age
+            end as upper_age
+        from (
+            select
+                *,
+                {{ timeline_score('mid_age') }} as mid_score
+            from (
+                select
+                    *,
+                    (lower_age + upper_age) / 2 as mid_age
+                from {{ source if loop.first else 'bisection_' ~ (step - 1) }}
+            ) as midpoints
+        ) as probed
+
+    ){{ ',' if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}
+
+{% macro spark__decay_bisection(source, columns, steps) -%}
+    {%- set mid = '(bounds.lower_age + bounds.upper_age) / 2' -%}
+    decay_bisected as (
+
+        select
+            {% for column in columns %}
+                {{ column }},
+            {% endfor %}
+            searched.bounds.lower_age as lower_age,
+            searched.bounds.upper_age as upper_age
+        from (
+            select
+                *,
+                aggregate(
+                    sequence(1, {{ steps }}),
+                    named_struct(
+                        'lower_age', cast(lower_age as double),
+                        'upper_age', cast(upper_age as double)
+                    ),
+                    (bounds, step) -> case
+                        when {{ timeline_score(mid) }} >= crossed_threshold
+                            then named_struct('lower_age', {{ mid }}, 'upper_age', bounds.upper_age)
+                        else named_struct('lower_age', bounds.lower_age, 'upper_age', {{ mid }})
+                    end
+                ) as bounds
+            from {{ source }}
+        ) as searched
+
+    )
 {%- endmacro %}

@@ -21,6 +21,24 @@
     ))), '')
 {%- endmacro %}
 
+{#- Spark: chr() wraps code points above 255 (chr(8203) is chr(11)), so the characters
+    are written as Spark's unicode escapes in one string literal. And Spark's lower() is
+    Java's full Unicode case mapping, which lower-cases the dotted capital I (U+0130, as
+    in `İstanbul`) to two characters, i and a combining dot; DuckDB and PostgreSQL give a
+    plain i. The same translate() maps U+0130 to i first (the one unconditional mapping
+    where the two differ; a final Greek sigma, lower-cased by context in Java, is not
+    handled). -#}
+{% macro spark__normalize_email(expression) -%}
+    {%- set invisible = [9, 10, 13, 160, 8203, 8204, 8205, 8288, 65279] -%}
+    {%- set escapes = [] -%}
+    {%- for code_point in invisible -%}
+        {%- do escapes.append('\\u%04x' | format(code_point)) -%}
+    {%- endfor -%}
+    nullif(lower(trim(translate(
+        cast({{ expression }} as string), '\u0130{{ escapes | join('') }}', 'i'
+    ))), '')
+{%- endmacro %}
+
 {#- True when a normalized e-mail (normalize_email) is a valid address: a local part, `@`,
     and a domain of dot-separated labels ending in a top-level domain of two or more
     letters. Letters outside ASCII are valid anywhere (`zoë@…`, `café@…`, an IDN domain

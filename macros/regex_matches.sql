@@ -15,6 +15,8 @@
     ({{ expression }} ~ ({{ "'" ~ pattern ~ "'" if literal else pattern }}))
 {%- endmacro %}
 
+{#- Spark: a literal pattern's backslashes doubled (Spark string literals read them as
+    escapes). -#}
 {% macro spark__regex_matches(expression, pattern, literal=true) -%}
-    ({{ expression }} rlike {{ "'" ~ pattern ~ "'" if literal else pattern }})
+    ({{ expression }} rlike {{ "'" ~ (pattern | replace('\\', '\\\\')) ~ "'" if literal else pattern }})
 {%- endmacro %}

@@ -9,6 +9,8 @@
     regexp_replace({{ expression }}, '{{ pattern }}', '{{ replacement }}', 'g')
 {%- endmacro %}
 
+{#- Spark reads a backslash in a string literal as an escape ('\s' is 's'), so the
+    pattern's backslashes are doubled to reach the regex engine. -#}
 {% macro spark__regex_replace_all(expression, pattern, replacement) -%}
-    regexp_replace({{ expression }}, '{{ pattern }}', '{{ replacement }}')
+    regexp_replace({{ expression }}, '{{ pattern | replace('\\', '\\\\') }}', '{{ replacement }}')
 {%- endmacro %}

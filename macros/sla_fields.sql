@@ -6,11 +6,13 @@
       and the deadline has passed at the scoring date) or `open` (not touched, still time),
       is_sla_breached. -#}
 {% macro sla_fields(mql_at, first_touch_at, sla_minutes) -%}
-    {%- set minutes = dbt.datediff(mql_at, first_touch_at, 'second') ~ ' / 60.0' -%}
+    {%- set minutes = dbt.datediff(mql_at, first_touch_at, 'second') ~ ' / 60e0' -%}
     {%- set due_at = dbt.dateadd('minute', 'cast(' ~ sla_minutes ~ ' as ' ~ dbt.type_int() ~ ')', mql_at) -%}
     {{ sla_minutes }} as sla_minutes,
     {{ due_at }} as sla_due_at,
-    case when {{ first_touch_at }} is not null then {{ minutes }} end as minutes_to_first_touch,
+    cast(
+        case when {{ first_touch_at }} is not null then {{ minutes }} end as {{ type_double() }}
+    ) as minutes_to_first_touch,
     coalesce({{ minutes }} <= 60, false) as touched_within_hour,
     case
         when {{ first_touch_at }} is not null and {{ minutes }} <= {{ sla_minutes }} then 'met'

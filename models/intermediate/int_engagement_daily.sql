@@ -81,7 +81,7 @@ final as (
                         2.0,
                         {{ dbt.datediff(
                             'cast(activity_date as ' ~ dbt.type_timestamp() ~ ')',
-                            'occurred_at', 'second') }} / 86400.0 / half_life_days
+                            'occurred_at', 'second') }} / 86400e0 / half_life_days
                     )
                 else 1.0
             end

@@ -340,14 +340,20 @@ rule_running as (
         *,
         sum(points * decay_at_event) over rule_window as running_weight,
         sum(decay_at_event) over rule_window as running_count_weight,
-        row_number() over rule_window as event_number,
-        lead(age_days) over rule_window as next_age_days,
-        lag(decay_at_event) over rule_window as previous_decay_at_event
+        row_number() over rule_order as event_number,
+        lead(age_days) over rule_order as next_age_days,
+        lag(decay_at_event) over rule_order as previous_decay_at_event
     from scored_events
+    -- the same order twice: the running sums need the frame, and lead, lag and
+    -- row_number take none (Spark rejects a frame on them)
     window rule_window as (
         partition by candidate_key, rule_number
         order by age_days desc
         rows between unbounded preceding and current row
+    ),
+    rule_order as (
+        partition by candidate_key, rule_number
+        order by age_days desc
     )
 
 ),
@@ -571,12 +577,16 @@ states as (
             sum(stream_by_age.delta_weight_{{ slot }}) over running_window
                 as state_weight_{{ slot }},
         {% endfor %}
-        coalesce(lead(stream_by_age.age_days) over running_window, 0) as next_age_days
+        coalesce(lead(stream_by_age.age_days) over running_order, 0) as next_age_days
     from stream_by_age
     window running_window as (
         partition by stream_by_age.candidate_key
         order by stream_by_age.age_days desc
         rows between unbounded preceding and current row
+    ),
+    running_order as (
+        partition by stream_by_age.candidate_key
+        order by stream_by_age.age_days desc
     )
 
 ),
@@ -690,34 +700,8 @@ decay_crossings as (
 
 ),
 
-{% for step in range(bisection_steps) %}
-    bisection_{{ step }} as {{ materialized_cte() }}(
+{{ decay_bisection('decay_crossings', bisection_columns, bisection_steps) }},
 
-        select
-            {% for column in bisection_columns %}
-                {{ column }},
-            {% endfor %}
-            case
-                when mid_score >= crossed_threshold then mid_age else lower_age
-            end as lower_age,
-            case
-                when mid_score >= crossed_threshold then upper_age else mid_age
-            end as upper_age
-        from (
-            select
-                *,
-                {{ timeline_score('mid_age') }} as mid_score
-            from (
-                select
-                    *,
-                    (lower_age + upper_age) / 2 as mid_age
-                from {{ 'decay_crossings' if loop.first else 'bisection_' ~ (step - 1) }}
-            ) as midpoints
-        ) as probed
-
-    ),
-
-{% endfor %}
 decay_changes as (
 
     -- the first whole microsecond after the crossing: the bisection's upper end (below
@@ -750,7 +734,7 @@ decay_changes as (
                 select
                     *,
                     floor(upper_age * 86400000000) as grid_microseconds
-                from bisection_{{ bisection_steps - 1 }}
+                from decay_bisected
             ) as on_grid
         ) as grid_ages
     ) as grid_scored

@@ -32,7 +32,7 @@ mqls as (
         {% for from_stage, to_stage in transitions %}
             {{ dbt.datediff(
                 'became_' ~ from_stage ~ '_at', 'became_' ~ to_stage ~ '_at', 'second'
-            ) }} / 86400.0 as days_{{ from_stage }}_to_{{ to_stage }},
+            ) }} / 86400e0 as days_{{ from_stage }}_to_{{ to_stage }},
         {% endfor %}
         became_sal_at,
         became_sql_at,

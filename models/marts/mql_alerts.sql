@@ -124,7 +124,7 @@ scored_touches as (
             alerted_events.occurred_at,
             {{ decay_factor(
                 dbt.datediff('alerted_events.occurred_at', 'entries.became_mql_at', 'microsecond')
-                ~ ' / 86400000000.0', 'rules.half_life_days') }} as decay_at_mql
+                ~ ' / 86400000000e0', 'rules.half_life_days') }} as decay_at_mql
         from entries
         inner join alerted_events
             on

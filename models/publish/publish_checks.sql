@@ -163,7 +163,7 @@ checks as (
         live_publish.row_count as previous_value,
         case
             when live_publish.row_count > 0
-                then 1.0 * (live_publish.row_count - raw_counts.row_count) / live_publish.row_count
+                then 1e0 * (live_publish.row_count - raw_counts.row_count) / live_publish.row_count
         end as change_share,
         case
             when raw_counts.has_shrink_limit then settings.publish_max_raw_shrink_share
@@ -174,7 +174,7 @@ checks as (
         coalesce(
             raw_counts.has_shrink_limit
             and live_publish.row_count > 0
-            and 1.0 * (live_publish.row_count - raw_counts.row_count) / live_publish.row_count
+            and 1e0 * (live_publish.row_count - raw_counts.row_count) / live_publish.row_count
             > settings.publish_max_raw_shrink_share,
             false
         ) as is_tripped
@@ -192,13 +192,13 @@ checks as (
         feed_changes.live_rows as previous_value,
         case
             when feed_changes.live_rows > 0
-                then 1.0 * feed_changes.deleted_rows / feed_changes.live_rows
+                then 1e0 * feed_changes.deleted_rows / feed_changes.live_rows
         end as change_share,
         settings.publish_max_deleted_share as limit_share,
         'publish_max_deleted_share' as setting_name,
         coalesce(
             feed_changes.live_rows > 0
-            and 1.0 * feed_changes.deleted_rows / feed_changes.live_rows
+            and 1e0 * feed_changes.deleted_rows / feed_changes.live_rows
             > settings.publish_max_deleted_share,
             false
         ) as is_tripped
@@ -214,13 +214,13 @@ checks as (
         feed_changes.live_rows as previous_value,
         case
             when feed_changes.live_rows > 0
-                then 1.0 * feed_changes.changed_rows / feed_changes.live_rows
+                then 1e0 * feed_changes.changed_rows / feed_changes.live_rows
         end as change_share,
         settings.publish_max_changed_share as limit_share,
         'publish_max_changed_share' as setting_name,
         coalesce(
             feed_changes.live_rows > 0
-            and 1.0 * feed_changes.changed_rows / feed_changes.live_rows
+            and 1e0 * feed_changes.changed_rows / feed_changes.live_rows
             > settings.publish_max_changed_share,
             false
         ) as is_tripped

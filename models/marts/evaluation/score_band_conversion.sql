@@ -130,7 +130,7 @@ final as (
         cast(band_order as {{ dbt.type_int() }}) as band_order,
         cast(contacts as {{ dbt.type_bigint() }}) as contacts,
         cast(conversions as {{ dbt.type_bigint() }}) as conversions,
-        cast(1.0 * conversions / contacts as {{ type_double() }}) as conversion_rate,
+        cast(1e0 * conversions / contacts as {{ type_double() }}) as conversion_rate,
         {{ wilson_interval('conversions', 'contacts') }},
         {{ build_columns() }}
     from counted

@@ -6,6 +6,8 @@
 -- scored contacts (ties broken by a hash of contact_id, so the same every run); lift is
 -- their conversion rate over the base rate; the score is monotone unless a higher
 -- decile converts clearly less than a lower one (Wilson 95% intervals apart).
+-- The literals 1e0 and 2e0 are doubles on DuckDB and Spark (Spark reads 1.0 as a decimal
+-- and divides decimals to 6 places only; PostgreSQL computes them as exact numerics).
 
 {%- set scores = ['lead_score', 'fit_score', 'engagement_score'] %}
 
@@ -69,7 +71,7 @@ ranked_values as (
     -- the average rank of a tied value is the ranks below it plus the middle of its own
     select
         *,
-        sum(contacts) over value_order - contacts + (contacts + 1) / 2.0 as average_rank
+        (sum(contacts) over value_order) - contacts + (contacts + 1) / 2e0 as average_rank
     from by_value
     window value_order as (
         partition by scoring_model, score_name, scope
@@ -92,8 +94,8 @@ auc as (
             when sum(conversions) > 0 and sum(contacts) > sum(conversions)
                 then (
                     sum(conversions * average_rank)
-                    - sum(conversions) * (sum(conversions) + 1) / 2.0
-                ) / (1.0 * sum(conversions) * (sum(contacts) - sum(conversions)))
+                    - sum(conversions) * (sum(conversions) + 1) / 2e0
+                ) / (1e0 * sum(conversions) * (sum(contacts) - sum(conversions)))
         end as auc
     from ranked_values
     group by scoring_model, score_name, scope, scope_snapshot_at
@@ -138,7 +140,7 @@ top_twentieth as (
         scoring_model,
         score_name,
         scope,
-        1.0 * sum(converted) / count(*) as top_5_percent_conversion_rate
+        1e0 * sum(converted) / count(*) as top_5_percent_conversion_rate
     from tiles
     where twentieth = 1
     group by scoring_model, score_name, scope
@@ -171,16 +173,16 @@ final as (
         auc.scope_snapshot_at as snapshot_at,
         cast(auc.contacts as {{ dbt.type_bigint() }}) as contacts,
         cast(auc.conversions as {{ dbt.type_bigint() }}) as conversions,
-        cast(1.0 * auc.conversions / auc.contacts as {{ type_double() }}) as base_rate,
+        cast(1e0 * auc.conversions / auc.contacts as {{ type_double() }}) as base_rate,
         cast(auc.auc as {{ type_double() }}) as auc,
-        cast(1.0 * top_decile.conversions / top_decile.contacts as {{ type_double() }})
+        cast(1e0 * top_decile.conversions / top_decile.contacts as {{ type_double() }})
             as top_decile_conversion_rate,
         cast(
             case
                 when auc.conversions > 0
                     then
-                        (1.0 * top_decile.conversions / top_decile.contacts)
-                        / (1.0 * auc.conversions / auc.contacts)
+                        (1e0 * top_decile.conversions / top_decile.contacts)
+                        / (1e0 * auc.conversions / auc.contacts)
             end as {{ type_double() }}
         ) as top_decile_lift,
         cast(top_twentieth.top_5_percent_conversion_rate as {{ type_double() }})
@@ -190,7 +192,7 @@ final as (
                 when auc.conversions > 0
                     then
                         top_twentieth.top_5_percent_conversion_rate
-                        / (1.0 * auc.conversions / auc.contacts)
+                        / (1e0 * auc.conversions / auc.contacts)
             end as {{ type_double() }}
         ) as top_5_percent_lift,
         reversals.scoring_model is null as is_monotone,

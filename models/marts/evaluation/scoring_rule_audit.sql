@@ -201,9 +201,9 @@ rated as (
 
     select
         *,
-        case when contacts_with > 0 then 1.0 * conversions_with / contacts_with end
+        case when contacts_with > 0 then 1e0 * conversions_with / contacts_with end
             as conversion_rate_with,
-        case when contacts_without > 0 then 1.0 * conversions_without / contacts_without end
+        case when contacts_without > 0 then 1e0 * conversions_without / contacts_without end
             as conversion_rate_without,
         log_odds_ratio - 1.96 * log_odds_ratio_se as ci_low,
         log_odds_ratio + 1.96 * log_odds_ratio_se as ci_high,
@@ -308,7 +308,7 @@ final as (
         cast(contacts_without as {{ dbt.type_bigint() }}) as contacts_without,
         cast(conversion_rate_without as {{ type_double() }}) as conversion_rate_without,
         cast(
-            case when conversions > 0 then conversion_rate_with / (1.0 * conversions / contacts) end
+            case when conversions > 0 then conversion_rate_with / (1e0 * conversions / contacts) end
             as {{ type_double() }}
         ) as lift,
         cast(case when is_comparable then log_odds_ratio end as {{ type_double() }})
@@ -319,13 +319,13 @@ final as (
         cast(current_max_points as {{ type_double() }}) as current_max_points,
         verdict,
         verdict_detail,
-        row_number() over (
+        cast(row_number() over (
             partition by scoring_model
             order by
                 verdict_order asc,
                 case when is_comparable then abs(log_odds_ratio) end desc nulls last,
                 rule_id
-        ) as audit_rank,
+        ) as {{ dbt.type_bigint() }}) as audit_rank,
         {{ build_columns() }}
     from explained
 

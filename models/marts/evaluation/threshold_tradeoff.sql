@@ -94,7 +94,7 @@ crossed as (
         {{ median(
             "case when complete.converted_in_window then "
             ~ dbt.datediff('complete.snapshot_at', 'complete.converted_at', 'second')
-            ~ " / 86400.0 end") }} as median_days_to_conversion
+            ~ " / 86400e0 end") }} as median_days_to_conversion
     from complete
     inner join thresholds
         on complete.lead_score >= thresholds.threshold
@@ -108,24 +108,24 @@ final as (
         model_config.scoring_model,
         thresholds.threshold,
         cast(
-            1.0 * coalesce(crossed.contacts_at_or_above, 0) / snapshot_count.snapshots
+            1e0 * coalesce(crossed.contacts_at_or_above, 0) / snapshot_count.snapshots
             as {{ type_double() }}
         ) as contacts_per_snapshot,
         cast(
-            1.0 * coalesce(crossed.newly_at_or_above, 0) / snapshot_count.snapshots
+            1e0 * coalesce(crossed.newly_at_or_above, 0) / snapshot_count.snapshots
             as {{ type_double() }}
         ) as new_contacts_per_snapshot,
         cast(
             case
                 when crossed.contacts_at_or_above > 0
-                    then 1.0 * crossed.conversions_at_or_above / crossed.contacts_at_or_above
+                    then 1e0 * crossed.conversions_at_or_above / crossed.contacts_at_or_above
             end as {{ type_double() }}
         ) as precision,  -- noqa: RF04
         cast(
             case
                 when conversions.conversions > 0
                     then
-                        1.0 * coalesce(crossed.conversions_at_or_above, 0) / conversions.conversions
+                        1e0 * coalesce(crossed.conversions_at_or_above, 0) / conversions.conversions
             end as {{ type_double() }}
         ) as recall,
         cast(crossed.median_days_to_conversion as {{ type_double() }})
