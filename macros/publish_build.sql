@@ -81,17 +81,28 @@
     {{ return({'problems': problems, 'stays': stays, 'sources': sources}) }}
 {%- endmacro %}
 
+{#- The publish plan (publish_plan) when this invocation may publish; none when it has
+    nothing to publish, or may not, after saying why (`NOT PUBLISHED: ...` and what the
+    readers keep). Every engine's publish_build starts here. -#}
+{% macro approved_publish_plan(results, copy_name) -%}
+    {%- set plan = publish_plan(results, copy_name) -%}
+    {%- if plan is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- if plan.problems -%}
+        {{ log("NOT PUBLISHED: " ~ (plan.problems | join('; ')) ~ ". " ~ plan.stays, info=True) }}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return(plan) }}
+{%- endmacro %}
+
 {% macro duckdb__publish_build(results) -%}
     {%- if not execute or target.path | string == ':memory:' -%}
         {{ return('') }}
     {%- endif -%}
     {%- set path = published_copy_path() -%}
-    {%- set plan = publish_plan(results, "The published copy " ~ path) -%}
+    {%- set plan = approved_publish_plan(results, "The published copy " ~ path) -%}
     {%- if plan is none -%}
-        {{ return('') }}
-    {%- endif -%}
-    {%- if plan.problems -%}
-        {{ log("NOT PUBLISHED: " ~ (plan.problems | join('; ')) ~ ". " ~ plan.stays, info=True) }}
         {{ return('') }}
     {%- endif -%}
 
@@ -168,12 +179,8 @@
         {{ return('') }}
     {%- endif -%}
     {%- set published = published_schema() -%}
-    {%- set plan = publish_plan(results, "The published schema " ~ published) -%}
+    {%- set plan = approved_publish_plan(results, "The published schema " ~ published) -%}
     {%- if plan is none -%}
-        {{ return('') }}
-    {%- endif -%}
-    {%- if plan.problems -%}
-        {{ log("NOT PUBLISHED: " ~ (plan.problems | join('; ')) ~ ". " ~ plan.stays, info=True) }}
         {{ return('') }}
     {%- endif -%}
 
@@ -196,5 +203,60 @@
         ~ "drop schema if exists " ~ retired ~ " cascade; commit;") -%}
     {{ log("PUBLISHED build " ~ invocation_id ~ " (as of " ~ (var('as_of', none) or run_started_at)
         ~ ", " ~ plan.sources | length ~ " relations) to schema " ~ published, info=True) }}
+    {{ return('') }}
+{%- endmacro %}
+
+{#- Spark: the published copy is the database published_schema() (`marts_published`),
+    which holds one view per published relation. Spark has no transactional DDL and plain
+    parquet tables cannot be swapped in place, so publishing copies every published
+    relation into a new versioned database (`marts_published__v<run start>_<build id>`,
+    publish_log with its published_at stamped as it is copied), then repoints the views
+    of `marts_published` at it, one `create or replace view` each (a metastore update, a
+    few milliseconds). Each view always reads one complete, checked build; a reader that
+    reads two relations during the repointing may get two consecutive builds (publish_log
+    says which). A failure before the views are repointed leaves the previous publish as
+    it was. The previous version stays (a reader may still be reading it), older ones are
+    dropped. Same refusal rules as on DuckDB. -#}
+{% macro spark__publish_build(results) -%}
+    {%- if not execute -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set published = published_schema() -%}
+    {%- set plan = approved_publish_plan(results, "The published database " ~ published) -%}
+    {%- if plan is none -%}
+        {{ return('') }}
+    {%- endif -%}
+
+    {%- set version_prefix = published ~ '__v' -%}
+    {%- set version = version_prefix ~ run_started_at.strftime('%Y%m%d%H%M%S') ~ '_'
+        ~ (invocation_id | replace('-', '') | truncate(12, true, '')) -%}
+    {%- do run_query("create database if not exists " ~ version) -%}
+    {%- for alias, source_relation in plan.sources -%}
+        {%- set columns = [] -%}
+        {%- for column in adapter.get_columns_in_relation(source_relation) -%}
+            {%- if alias == 'publish_log' and column.name == 'published_at' -%}
+                {%- do columns.append("case when build_id = '" ~ invocation_id
+                    ~ "' then cast(current_timestamp() as timestamp) else published_at end"
+                    ~ " as published_at") -%}
+            {%- else -%}
+                {%- do columns.append(adapter.quote(column.name)) -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- do run_query("create table " ~ version ~ "." ~ adapter.quote(alias)
+            ~ " using parquet as select " ~ (columns | join(', ')) ~ " from " ~ source_relation) -%}
+    {%- endfor -%}
+    {%- do run_query("create database if not exists " ~ published) -%}
+    {%- for alias, source_relation in plan.sources -%}
+        {%- do run_query("create or replace view " ~ published ~ "." ~ adapter.quote(alias)
+            ~ " as select * from " ~ version ~ "." ~ adapter.quote(alias)) -%}
+    {%- endfor -%}
+    {%- set versions = run_query("show databases like '" ~ version_prefix ~ "*'") -%}
+    {%- set names = versions.columns[0].values() | map('string') | sort | reverse | list -%}
+    {%- for old in names[2:] -%}
+        {%- do run_query("drop database if exists " ~ old ~ " cascade") -%}
+    {%- endfor -%}
+    {{ log("PUBLISHED build " ~ invocation_id ~ " (as of " ~ (var('as_of', none) or run_started_at)
+        ~ ", " ~ plan.sources | length ~ " relations) to database " ~ published
+        ~ " (views on " ~ version ~ ")", info=True) }}
     {{ return('') }}
 {%- endmacro %}
