@@ -88,3 +88,22 @@ def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, DbtR
     cli("load", "--data-dir", str(data_dir), "--duckdb", str(warehouse))
     result = run_dbt("build", warehouse, dbt_vars={"as_of": DEMO_END_DATE}, target_path=root / "target")
     return warehouse, result
+
+
+ENGINE_CONTACTS = 1000
+
+
+@pytest.fixture(scope="session")
+def engine_reference_build(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The DuckDB build that test_postgres and test_spark compare their engine with: demo
+    data of ENGINE_CONTACTS contacts (`data_dir`, the generator's Parquet files, which the
+    other engine loads too) built with `dbt build` into `warehouse`."""
+    root = tmp_path_factory.mktemp("engine_reference")
+    data_dir, warehouse = root / "raw", root / "duck.duckdb"
+    cli("generate", "--contacts", str(ENGINE_CONTACTS), "--end-date", DEMO_END_DATE,
+        "--out", str(data_dir))
+    cli("load", "--data-dir", str(data_dir), "--duckdb", str(warehouse))
+    duck = run_dbt("build", warehouse, dbt_vars={"as_of": DEMO_END_DATE},
+                   target_path=root / "target_duckdb")
+    assert duck.success, duck.failures()
+    return {"data_dir": data_dir, "warehouse": warehouse, "root": root}

@@ -7,13 +7,8 @@ runs `dbt build` on both, and compares every mart (every model of schema marts) 
 quarantine row by row. The Great Expectations checkpoint runs on the published PostgreSQL
 marts.
 
-What may differ, and why (bounded below): doubles summed in another order (the engines
-aggregate in parallel in their own order) differ in the last bits, so a double is compared
-to 1e-6 relative; a score (lead, fit, engagement, account, any `*_score` / `*points*`
-column) to the cent, 0.005. Build-specific columns (build ids, build and publish times) are
-left out, and so are two md5 hashes of a row's text (ENGINE_HASH_COLUMNS: the engines
-print a double or a boolean differently; the hashed values are compared). Everything else (keys, stages, alerts, flags, texts, timestamps, counts) must be
-equal.
+What may differ, and why, is bounded in engine_compare (shared with test_spark): doubles
+to 1e-6 relative, scores to the cent, build ids and times and two row-text hashes left out.
 
 Without the server binaries the module fails with one line saying what to install; the
 DuckDB part alone runs with `make test PYTEST_ARGS='-m "not postgres"'`.
@@ -21,8 +16,6 @@ DuckDB part alone runs with `make test PYTEST_ARGS='-m "not postgres"'`.
 
 from __future__ import annotations
 
-import datetime as dt
-import decimal
 import os
 import subprocess
 import sys
@@ -33,36 +26,37 @@ from pathlib import Path
 import pytest
 
 from leadscore import pg_server as pg_server_module
-from leadscore.dbt_runner import PROJECT_DIR, run_dbt
+from leadscore.dbt_runner import PROJECT_DIR
 from leadscore.pg_server import PgServer
-from conftest import DEMO_END_DATE, cli, query
+from conftest import DEMO_END_DATE, query
+from engine_compare import (assert_built_and_published, compared_columns, duckdb_rows,
+                            mart_relations, row_differences)
 
 pytestmark = pytest.mark.postgres
 
-CONTACTS = 1000
-DOUBLE_RELATIVE_TOLERANCE = 1e-6
-SCORE_TOLERANCE = 0.005  # to the cent
-# Columns that name or time one build, not its result.
-# (Two DuckDB builds of the same data differ in exactly these: measured.)
-BUILD_COLUMNS = {"build_id", "built_at", "published_at", "build_started_at", "relation_build_id",
-                 "version_id", "valid_from", "version_build_id", "computed_at",
-                 "computed_build_id"}
-# md5 hashes of a row's text (a snapshot version, the scoring configuration version): the
-# engines print some values differently (a double, a boolean), so the hash differs while
-# every hashed value is equal (compared on their own). Each engine compares its hashes only
-# with its own previous publish, so this is inherent, not a wrong result.
-ENGINE_HASH_COLUMNS = {"version_hash", "scoring_config_version"}
 MISSING_SERVER = (
-    f"{pg_server_module.MISSING_SERVER}, or run the DuckDB part alone: "
-    "make test PYTEST_ARGS='-m \"not postgres\"'")
+    f"{pg_server_module.MISSING_SERVER}, or leave PostgreSQL out: make test "
+    "PYTEST_ARGS='-m \"not postgres\"' (the DuckDB part alone: -m \"not postgres and not spark\")")
 
 
 @pytest.fixture(scope="module")
-def pg_server() -> Iterator[PgServer]:
+def pg_binaries() -> Path:
+    """The server binaries' directory; fails the module with one line without them."""
     if not pg_server_module.server_binaries_present():
         pytest.fail(MISSING_SERVER, pytrace=False)
+    return pg_server_module.PG_BIN
+
+
+@pytest.fixture(scope="module")
+def pg_server(pg_binaries: Path) -> Iterator[PgServer]:
     with pg_server_module.throwaway_server() as server:
         yield server
+
+
+def test_the_server_binaries_are_postgresql_15(pg_binaries: Path) -> None:
+    version = subprocess.run([str(pg_binaries / "initdb"), "--version"], capture_output=True,
+                             text=True, check=True).stdout
+    assert " 15." in version, version
 
 
 def _dbt_postgres(server: PgServer, target: Path, *args: str) -> subprocess.CompletedProcess:
@@ -77,15 +71,10 @@ def _dbt_postgres(server: PgServer, target: Path, *args: str) -> subprocess.Comp
 
 
 @pytest.fixture(scope="module")
-def builds(pg_server: PgServer, tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+def builds(pg_server: PgServer, engine_reference_build: dict[str, Path],
+           tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     root = tmp_path_factory.mktemp("pg_vs_duckdb")
-    data_dir, warehouse = root / "raw", root / "duck.duckdb"
-    cli("generate", "--contacts", str(CONTACTS), "--end-date", DEMO_END_DATE,
-        "--out", str(data_dir))
-    cli("load", "--data-dir", str(data_dir), "--duckdb", str(warehouse))
-    duck = run_dbt("build", warehouse, dbt_vars={"as_of": DEMO_END_DATE},
-                   target_path=root / "target_duckdb")
-    assert duck.success, duck.failures()
+    data_dir, warehouse = engine_reference_build["data_dir"], engine_reference_build["warehouse"]
     load = subprocess.run([sys.executable, "-m", "leadscore.cli", "load", "--target", "postgres",
                            "--data-dir", str(data_dir)], env={**os.environ, **pg_server.env()},
                           cwd=PROJECT_DIR, capture_output=True, text=True)
@@ -122,108 +111,19 @@ def test_the_loader_copies_every_raw_table_with_the_duckdb_types(
 
 
 def test_dbt_build_passes_on_postgres(builds: dict[str, object]) -> None:
-    pg = builds["pg"]
-    assert isinstance(pg, subprocess.CompletedProcess)
-    assert pg.returncode == 0, pg.stdout[-6000:]
-    assert "ERROR=0" in pg.stdout and "SKIP=0" in pg.stdout, pg.stdout[-3000:]
-    assert "PUBLISHED build" in pg.stdout, pg.stdout[-3000:]
-    print(f"dbt build on PostgreSQL: {builds['pg_seconds']:.0f} s")
-
-
-def _is_score_column(name: str) -> bool:
-    return "score" in name or "points" in name
-
-
-def _normalized(value: object) -> object:
-    if isinstance(value, decimal.Decimal):
-        return float(value)
-    if isinstance(value, dt.datetime) and value.tzinfo is not None:
-        return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
-    return value
-
-
-def _sort_key(row: tuple, float_columns: set[int]) -> tuple:
-    return tuple((0, "") if v is None else
-                 (1, round(v, 3)) if i in float_columns and isinstance(v, float) else (1, str(v))
-                 for i, v in enumerate(row))
-
-
-def _mart_relations(warehouse: Path) -> list[tuple[str, str]]:
-    marts = [("marts", t) for (t,) in query(
-        warehouse, "select table_name from information_schema.tables "
-                   "where table_schema = 'marts' order by table_name")]
-    return [*marts, ("intermediate", "int_quarantined_rows")]
+    assert_built_and_published(builds["pg"], "PostgreSQL", builds["pg_seconds"])
 
 
 def _differences(builds: dict[str, object], pg_server: PgServer, schema: str,
                  table: str) -> list[str]:
     warehouse = builds["duckdb"]
     assert isinstance(warehouse, Path)
-    duck_names = [r[0] for r in query(
-        warehouse, "select column_name from information_schema.columns where table_schema = ?"
-                   " and table_name = ? order by ordinal_position", [schema, table])]
-    columns = [c for c in duck_names if c not in BUILD_COLUMNS | ENGINE_HASH_COLUMNS]
+    columns = compared_columns(warehouse, schema, table)
     select = ", ".join(f'"{c}"' for c in columns)
-    duck_rows = [tuple(_normalized(v) for v in r)
-                 for r in query(warehouse, f'select {select} from {schema}."{table}"')]
-    pg_names, pg_raw = pg_server.rows(f'select {select} from {schema}."{table}"')
+    pg_names, pg_rows = pg_server.rows(f'select {select} from {schema}."{table}"')
     assert pg_names == columns
-    pg_rows = [tuple(_normalized(v) for v in r) for r in pg_raw]
-    problems: list[str] = []
-    if len(duck_rows) != len(pg_rows):
-        problems.append(f"{table}: {len(duck_rows)} rows on DuckDB, {len(pg_rows)} on PostgreSQL")
-        return problems
-    floats = {i for i, c in enumerate(columns)
-              if any(isinstance(r[i], float) for r in duck_rows + pg_rows)}
-    duck_rows.sort(key=lambda r: _sort_key(r, floats))
-    pg_rows.sort(key=lambda r: _sort_key(r, floats))
-    for duck_row, pg_row in zip(duck_rows, pg_rows):
-        for i, column in enumerate(columns):
-            a, b = duck_row[i], pg_row[i]
-            if (table, column) in TIED_RANKS:
-                continue  # compared by _tied_ranks_differ
-            if i in floats and a is not None and b is not None:
-                tolerance = (SCORE_TOLERANCE if _is_score_column(column)
-                             else DOUBLE_RELATIVE_TOLERANCE * max(1.0, abs(float(a))))
-                same = abs(float(a) - float(b)) <= tolerance
-            else:
-                same = a == b
-            if not same:
-                problems.append(f"{table}.{column}: DuckDB {a!r} vs PostgreSQL {b!r} "
-                                f"(row {duck_row[:3]})")
-        if len(problems) > 20:
-            break
-    for column, tie_column in (c for c in TIED_RANKS.items() if c[0][0] == table):
-        problems += _tied_ranks_differ(table, columns, duck_rows, pg_rows, column[1], tie_column)
-    return problems
-
-
-# A rank whose ordering value ties in exact arithmetic: scoring_rule_audit ranks rules by
-# |log-odds ratio|, and two complementary rules (corporate vs personal e-mail: every contact
-# has exactly one) have the same |log-odds ratio| up to the last bits of the double, so
-# each engine's float noise decides their order. Such rows may swap ranks: the ranks of a
-# partition must be the same set, and a row whose rank differs must tie (1e-9) with a row
-# that holds its rank on the other engine.
-TIED_RANKS = {("scoring_rule_audit", "audit_rank"): "log_odds_ratio"}
-
-
-def _tied_ranks_differ(table: str, columns: list[str], duck_rows: list[tuple],
-                       pg_rows: list[tuple], rank: str, tie: str) -> list[str]:
-    r, t, m = columns.index(rank), columns.index(tie), columns.index("scoring_model")
-    key = columns.index("rule_id")
-    pg_by_key = {(row[m], row[key]): row for row in pg_rows}
-    duck_by_rank = {(row[m], row[r]): row for row in duck_rows}
-    problems = []
-    for row in duck_rows:
-        other = pg_by_key[(row[m], row[key])]
-        if other[r] == row[r]:
-            continue
-        holder = duck_by_rank.get((row[m], other[r]))
-        if (holder is None or row[t] is None or holder[t] is None
-                or abs(abs(holder[t]) - abs(row[t])) > 1e-9):
-            problems.append(f"{table}.{rank}: {row[m]} {row[key]} is {row[r]} on DuckDB, "
-                            f"{other[r]} on PostgreSQL, without a tie")
-    return problems
+    return row_differences(table, columns, duckdb_rows(warehouse, schema, table, columns),
+                           pg_rows, "PostgreSQL")
 
 
 def test_every_mart_and_the_quarantine_equal_duckdb(builds: dict[str, object],
@@ -232,7 +132,7 @@ def test_every_mart_and_the_quarantine_equal_duckdb(builds: dict[str, object],
     assert isinstance(pg, subprocess.CompletedProcess) and pg.returncode == 0, pg.stdout[-3000:]
     warehouse = builds["duckdb"]
     assert isinstance(warehouse, Path)
-    relations = _mart_relations(warehouse)
+    relations = mart_relations(warehouse)
     assert len(relations) >= 10
     problems: list[str] = []
     compared = 0
