@@ -96,8 +96,9 @@ lint: setup
 	mkdir -p warehouse
 	LEADSCORE_DUCKDB_PATH=warehouse/lint.duckdb $(BIN)/sqlfluff lint models tests/staging tests/intermediate tests/marts tests/macros analyses
 
-# PYTEST_ARGS: e.g. -m "not postgres" runs everything but the PostgreSQL build
-# (tests/python/test_postgres.py, which needs Debian's postgresql-15 server binaries).
+# PYTEST_ARGS: e.g. -m "not postgres and not spark" runs the DuckDB part alone, without
+# the PostgreSQL build (tests/python/test_postgres.py, which needs Debian's postgresql-15
+# server binaries) and the Spark build (tests/python/test_spark.py, which needs Java 17).
 PYTEST_ARGS ?=
 pytest: setup browser
 	LEADSCORE_CHROMIUM=$(CHROMIUM) $(BIN)/pytest $(PYTEST_ARGS)
@@ -106,7 +107,7 @@ test: setup lint
 	$(MAKE) --no-print-directory data build gx WAREHOUSE=$(TEST_WAREHOUSE)
 	$(MAKE) --no-print-directory pytest
 
-# ENGINES: duckdb (default) and/or postgres (a throwaway local server; bench/bench_build.py)
+# ENGINES: duckdb (default), postgres (a throwaway local server), spark (local mode); bench/bench_build.py
 ENGINES ?= duckdb
 bench: setup
 	$(BIN)/python bench/bench_generate.py $(or $(SIZES),10000 100000)

@@ -1,7 +1,7 @@
 """Benchmark: build and publish the dbt project on generated data at several sizes.
 
     .venv/bin/python bench/bench_build.py 10000 50000 100000 1000000 [--keep DIR]
-        [--exclude-evaluation] [--reference] [--incremental] [--engine duckdb,postgres]
+        [--exclude-evaluation] [--reference] [--incremental] [--engine duckdb,postgres,spark]
 
 For each size: generate (or reuse, with --keep) the demo raw data, load it into a fresh
 DuckDB file, run `dbt build` in-process (seeds, every model, data tests, unit tests, the
@@ -22,6 +22,10 @@ server (leadscore/pg_server.py: Debian's binaries, durability off as in the test
 first build only: --incremental and --reference apply to DuckDB); the report gives the same
 timings, the database's size and the row counts. Its peak RSS is not reported: the server's
 processes are not children of the benchmark.
+With spark in --engine, the same data is loaded into a fresh Spark warehouse directory
+(`leadscore load --target spark`, local mode) and built with the `spark` target in a dbt
+subprocess; sizes are those of the parquet directories, and peak RSS is the largest process so far
+(the JVM; with duckdb first in --engine, possibly the DuckDB build).
 Figures are printed, never asserted: speed goals are read, not tested.
 """
 
@@ -183,6 +187,51 @@ def bench_postgres(size: int, workdir: Path, exclude_evaluation: bool) -> dict[s
             "published_mb": published_mb, "raw_mb": raw_mb, "rows": rows, **_timings(target)}
 
 
+def _directory_mb(path: Path) -> float:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20 if path.exists() else 0.0
+
+
+def bench_spark(size: int, workdir: Path, exclude_evaluation: bool) -> dict[str, object]:
+    """Load and build the same raw data on Spark in local mode (a fresh warehouse dir)."""
+    raw = _raw_data(size, workdir)
+    warehouse = workdir / f"spark_{size}"
+    shutil.rmtree(warehouse, ignore_errors=True)
+    env = {**os.environ, "LEADSCORE_TARGET": "spark", "LEADSCORE_SPARK_WAREHOUSE": str(warehouse),
+           "DBT_PROFILES_DIR": str(ROOT / "profiles"), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "leadscore.cli", "load", "--target", "spark",
+                    "--data-dir", str(raw)], check=True, cwd=ROOT, env=env)
+    load_s = time.perf_counter() - t
+    raw_mb = _directory_mb(warehouse / "raw_crm.db") + _directory_mb(warehouse / "raw_marketing.db")
+    target = workdir / f"target_spark_{size}"
+    t = time.perf_counter()
+    build = subprocess.run(
+        [str(Path(sys.executable).parent / "dbt"), "build", "--project-dir", str(ROOT),
+         "--target-path", str(target), "--log-path", str(target / "logs"),
+         "--vars", f'{{as_of: "{END_DATE}"}}',
+         *(["--exclude", "tag:evaluation"] if exclude_evaluation else [])],
+        cwd=ROOT, capture_output=True, text=True, env=env)
+    build_s = time.perf_counter() - t
+    failures = _failures(target) if (target / "run_results.json").exists() else [build.stdout[-2000:]]
+    built_mb = sum(_directory_mb(d) for d in warehouse.glob("*.db")
+                   if d.name not in ("raw_crm.db", "raw_marketing.db"))
+    published_mb = sum(_directory_mb(d) for d in warehouse.glob("marts_published__v*.db"))
+    rows = {}
+    con = connect()
+    try:
+        for name in ROW_COUNTS:
+            schema, table = name.split(".")
+            files = warehouse / f"{schema}.db" / table
+            if files.is_dir() and any(files.rglob("*.parquet")):
+                rows[name] = con.execute(
+                    f"select count(*) from read_parquet('{files}/**/*.parquet')").fetchone()[0]
+    finally:
+        con.close()
+    return {"contacts": size, "load_s": load_s, "build_s": build_s, "failures": failures,
+            "peak_rss_mb": peak_rss_mb(), "warehouse_mb": built_mb + raw_mb,
+            "published_mb": published_mb, "raw_mb": raw_mb, "rows": rows, **_timings(target)}
+
+
 def bench(size: int, workdir: Path, exclude_evaluation: bool, reference: bool,
           incremental: bool = False) -> dict[str, object]:
     raw = _raw_data(size, workdir)
@@ -272,12 +321,14 @@ def main() -> int:
     parser.add_argument("--reference", action="store_true",
                         help="also time the scoring path against ../shared/bench/reference_scoring.py")
     parser.add_argument("--engine", default="duckdb",
-                        help="comma-separated engines to build on: duckdb (default), postgres")
+                        help="comma-separated engines to build on: duckdb (default), postgres, spark")
     args = parser.parse_args()
     engines = [e.strip() for e in args.engine.split(",") if e.strip()]
-    unknown = sorted(set(engines) - {"duckdb", "postgres"})
+    unknown = sorted(set(engines) - {"duckdb", "postgres", "spark"})
     if unknown or not engines:
-        parser.error(f"unknown engine(s) {', '.join(unknown) or '(none)'}: choose duckdb, postgres")
+        parser.error(f"unknown engine(s) {', '.join(unknown) or '(none)'}: choose duckdb, postgres, spark")
+    if "spark" in engines and shutil.which("java") is None:
+        parser.error("Spark needs Java 17 (Debian/Ubuntu: apt-get install openjdk-17-jre-headless)")
     if "postgres" in engines and not pg_server.server_binaries_present():
         parser.error(pg_server.MISSING_SERVER)
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="leadscore_bench_"))
@@ -289,8 +340,10 @@ def main() -> int:
                 print(f"== {size:,} contacts on {engine}", flush=True)
                 if engine == "duckdb":
                     r = bench(size, workdir, args.exclude_evaluation, args.reference, args.incremental)
-                else:
+                elif engine == "postgres":
                     r = bench_postgres(size, workdir, args.exclude_evaluation)
+                else:
+                    r = bench_spark(size, workdir, args.exclude_evaluation)
                 report(r)
                 failed = failed or bool(r["failures"]) or bool(r.get("next_day", {}).get("failures"))
     finally:
