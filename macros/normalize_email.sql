@@ -5,13 +5,18 @@
     A plain space inside the address is kept (`john smith@x.com` stays malformed). The
     characters are written as chr(code point) so the SQL carries no invisible text and no
     backslash. Dispatched: Spark's chr() only covers code points below 256, so Spark needs
-    its own version (see the open issues on Spark). -#}
+    its own version (below). -#}
 {% macro normalize_email(expression) -%}
     {{ return(adapter.dispatch('normalize_email', 'lead_scoring')(expression)) }}
 {%- endmacro %}
 
+{#- The code points normalize_email removes, listed above (one list for every engine). -#}
+{% macro invisible_email_code_points() -%}
+    {{ return([9, 10, 13, 160, 8203, 8204, 8205, 8288, 65279]) }}
+{%- endmacro %}
+
 {% macro default__normalize_email(expression) -%}
-    {%- set invisible = [9, 10, 13, 160, 8203, 8204, 8205, 8288, 65279] -%}
+    {%- set invisible = invisible_email_code_points() -%}
     {%- set characters = [] -%}
     {%- for code_point in invisible -%}
         {%- do characters.append('chr(' ~ code_point ~ ')') -%}
@@ -29,7 +34,7 @@
     where the two differ; a final Greek sigma, lower-cased by context in Java, is not
     handled). -#}
 {% macro spark__normalize_email(expression) -%}
-    {%- set invisible = [9, 10, 13, 160, 8203, 8204, 8205, 8288, 65279] -%}
+    {%- set invisible = invisible_email_code_points() -%}
     {%- set escapes = [] -%}
     {%- for code_point in invisible -%}
         {%- do escapes.append('\\u%04x' | format(code_point)) -%}
