@@ -46,7 +46,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from leadscore.db import connect  # noqa: E402
-from leadscore.dbt_runner import run_dbt  # noqa: E402
+from leadscore.dbt_runner import dbt_command, run_dbt  # noqa: E402
+from leadscore.load_spark import java_runs  # noqa: E402
 from leadscore.publishing import published_copy_path  # noqa: E402
 from leadscore import pg_server  # noqa: E402
 
@@ -163,10 +164,8 @@ def bench_postgres(size: int, workdir: Path, exclude_evaluation: bool) -> dict[s
         target = workdir / f"target_pg_{size}"
         t = time.perf_counter()
         build = subprocess.run(
-            [str(Path(sys.executable).parent / "dbt"), "build", "--project-dir", str(ROOT),
-             "--target-path", str(target), "--log-path", str(target / "logs"),
-             "--vars", f'{{as_of: "{END_DATE}"}}',
-             *(["--exclude", "tag:evaluation"] if exclude_evaluation else [])],
+            dbt_command("build", *(["--exclude", "tag:evaluation"] if exclude_evaluation else []),
+                        target_path=target, as_of=END_DATE),
             cwd=ROOT, capture_output=True, text=True,
             env={**env, "LEADSCORE_TARGET": "postgres", "DBT_PROFILES_DIR": str(ROOT / "profiles"),
                  "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"})
@@ -206,10 +205,8 @@ def bench_spark(size: int, workdir: Path, exclude_evaluation: bool) -> dict[str,
     target = workdir / f"target_spark_{size}"
     t = time.perf_counter()
     build = subprocess.run(
-        [str(Path(sys.executable).parent / "dbt"), "build", "--project-dir", str(ROOT),
-         "--target-path", str(target), "--log-path", str(target / "logs"),
-         "--vars", f'{{as_of: "{END_DATE}"}}',
-         *(["--exclude", "tag:evaluation"] if exclude_evaluation else [])],
+        dbt_command("build", *(["--exclude", "tag:evaluation"] if exclude_evaluation else []),
+                    target_path=target, as_of=END_DATE),
         cwd=ROOT, capture_output=True, text=True, env=env)
     build_s = time.perf_counter() - t
     failures = _failures(target) if (target / "run_results.json").exists() else [build.stdout[-2000:]]
@@ -327,7 +324,7 @@ def main() -> int:
     unknown = sorted(set(engines) - {"duckdb", "postgres", "spark"})
     if unknown or not engines:
         parser.error(f"unknown engine(s) {', '.join(unknown) or '(none)'}: choose duckdb, postgres, spark")
-    if "spark" in engines and shutil.which("java") is None:
+    if "spark" in engines and not java_runs():
         parser.error("Spark needs Java 17 (Debian/Ubuntu: apt-get install openjdk-17-jre-headless)")
     if "postgres" in engines and not pg_server.server_binaries_present():
         parser.error(pg_server.MISSING_SERVER)

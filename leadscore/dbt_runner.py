@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +41,17 @@ class DbtResult:
             for k, v in self.statuses.items()
             if v in ("fail", "error")
         }
+
+
+def dbt_command(*args: str, target_path: str | os.PathLike[str],
+                as_of: str | None = None) -> list[str]:
+    """The argv of `dbt <args>` on this project in a subprocess (the PostgreSQL and Spark
+    targets, whose adapters run outside this process), writing its artifacts and logs to
+    `target_path`; the target itself comes from the environment (LEADSCORE_TARGET)."""
+    target = Path(target_path)
+    return [str(Path(sys.executable).parent / "dbt"), *args, "--project-dir", str(PROJECT_DIR),
+            "--target-path", str(target), "--log-path", str(target / "logs"),
+            *(["--vars", f'{{as_of: "{as_of}"}}'] if as_of else [])]
 
 
 def run_dbt(

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
+import subprocess
 import tempfile
 import time
 from collections.abc import Mapping
@@ -74,6 +76,18 @@ def session_config(env: Mapping[str, str] | None = None) -> dict[str, str]:
         "spark.sql.sources.default": "parquet",
         "spark.ui.enabled": "false",
     }
+
+
+def java_runs() -> bool:
+    """True when the java PySpark starts (JAVA_HOME's, else the PATH's) runs here."""
+    java_home = os.environ.get("JAVA_HOME", "").strip()
+    java = str(Path(java_home) / "bin" / "java") if java_home else shutil.which("java")
+    if java is None or not Path(java).is_file():
+        return False
+    try:
+        return subprocess.run([java, "-version"], capture_output=True, timeout=60).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
 
 
 def spark_session(env: Mapping[str, str] | None = None) -> Any:

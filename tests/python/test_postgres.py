@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 from leadscore import pg_server as pg_server_module
-from leadscore.dbt_runner import PROJECT_DIR
+from leadscore.dbt_runner import PROJECT_DIR, dbt_command
 from leadscore.pg_server import PgServer
 from conftest import DEMO_END_DATE, query
 from engine_compare import (assert_built_and_published, compared_columns, duckdb_rows,
@@ -63,11 +63,8 @@ def _dbt_postgres(server: PgServer, target: Path, *args: str) -> subprocess.Comp
     env = {**os.environ, **server.env(), "LEADSCORE_TARGET": "postgres",
            "DBT_PROFILES_DIR": str(PROJECT_DIR / "profiles"),
            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "LEADSCORE_THREADS": "2"}
-    return subprocess.run(
-        [str(Path(sys.executable).parent / "dbt"), *args, "--project-dir", str(PROJECT_DIR),
-         "--target-path", str(target), "--log-path", str(target / "logs"),
-         "--vars", f'{{as_of: "{DEMO_END_DATE}"}}'],
-        env=env, cwd=PROJECT_DIR, capture_output=True, text=True)
+    return subprocess.run(dbt_command(*args, target_path=target, as_of=DEMO_END_DATE),
+                          env=env, cwd=PROJECT_DIR, capture_output=True, text=True)
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,6 @@ rest runs with `make test PYTEST_ARGS='-m "not spark"'`.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -25,7 +24,8 @@ from pathlib import Path
 import pytest
 
 from leadscore.db import connect
-from leadscore.dbt_runner import PROJECT_DIR
+from leadscore.dbt_runner import PROJECT_DIR, dbt_command
+from leadscore.load_spark import java_runs
 from conftest import DEMO_END_DATE
 from engine_compare import (assert_built_and_published, compared_columns, duckdb_rows,
                             mart_relations, row_differences)
@@ -38,18 +38,6 @@ MISSING_JAVA = (
     "PYTEST_ARGS='-m \"not spark\"' (the DuckDB part alone: -m \"not postgres and not spark\")")
 
 
-def _java_runs() -> bool:
-    """True when the java PySpark would start (JAVA_HOME's, else the PATH's) runs."""
-    java_home = os.environ.get("JAVA_HOME", "").strip()
-    java = str(Path(java_home) / "bin" / "java") if java_home else shutil.which("java")
-    if java is None or not Path(java).is_file():
-        return False
-    try:
-        return subprocess.run([java, "-version"], capture_output=True, timeout=60).returncode == 0
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-
-
 def _spark_env(warehouse_dir: Path) -> dict[str, str]:
     return {**os.environ, "LEADSCORE_TARGET": "spark",
             "LEADSCORE_SPARK_WAREHOUSE": str(warehouse_dir),
@@ -58,11 +46,9 @@ def _spark_env(warehouse_dir: Path) -> dict[str, str]:
 
 
 def _dbt_spark(warehouse_dir: Path, target: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(Path(sys.executable).parent / "dbt"), *args, "--project-dir", str(PROJECT_DIR),
-         "--target-path", str(target), "--log-path", str(target / "logs"),
-         "--vars", f'{{as_of: "{DEMO_END_DATE}"}}'],
-        env=_spark_env(warehouse_dir), cwd=PROJECT_DIR, capture_output=True, text=True)
+    return subprocess.run(dbt_command(*args, target_path=target, as_of=DEMO_END_DATE),
+                          env=_spark_env(warehouse_dir), cwd=PROJECT_DIR, capture_output=True,
+                          text=True)
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +58,7 @@ def spark_available() -> None:
         import pyspark  # noqa: F401
     except ImportError:
         pytest.fail(MISSING_JAVA, pytrace=False)
-    if not _java_runs():
+    if not java_runs():
         pytest.fail(MISSING_JAVA, pytrace=False)
 
 
@@ -99,7 +85,7 @@ def test_java_and_the_pinned_pyspark_are_here(spark_available: None) -> None:
               (PROJECT_DIR / "requirements.lock").read_text().splitlines()
               if line.lower().startswith("pyspark==")]
     assert pinned == [pyspark.__version__]
-    assert _java_runs()
+    assert java_runs()
 
 
 def _spark_table_rows(spark_warehouse: Path, database: str, table: str,
