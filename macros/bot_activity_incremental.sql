@@ -42,39 +42,28 @@
         and occurred_at is not null
 {%- endmacro %}
 
-{#- int_engagement_bot_activity's pre-hook: before an incremental run appends the flags of
-    the groups it recomputes, delete their old flags (or all, when it recomputes
-    everything). Nothing on a first or full-refresh build. -#}
-{% macro delete_bot_groups_to_recheck() -%}
-    {%- if this is none or not (execute and is_incremental()) -%}
-        {{ return('') }}
-    {%- endif -%}
-    {%- set since = bot_activity_watermark() -%}
-    {%- if since is none -%}
-        delete from {{ this }}
-    {%- else -%}
-        delete from {{ this }}
-        where
-            (
-                source_table = 'web_events'
-                and exists (
-                    select 1
-                    from ({{ bot_groups_to_recheck(since, 'web_events') }}) as hours
-                    where
-                        hours.raw_contact_id = {{ this }}.raw_contact_id
-                        and hours.occurred_hour
-                        = {{ dbt.date_trunc('hour', this ~ '.occurred_at') }}
-                )
-            )
-            or (
-                source_table = 'email_events'
-                and exists (
-                    select 1
-                    from ({{ bot_groups_to_recheck(since, 'email_events') }}) as campaigns
-                    where
-                        campaigns.raw_contact_id = {{ this }}.raw_contact_id
-                        and campaigns.campaign_id = {{ this }}.campaign_id
-                )
-            )
-    {%- endif -%}
+{#- Which stored flags of int_engagement_bot_activity (under `alias`) a run since `since`
+    replaces: those of the groups it recomputes (bot_groups_to_recheck). For the pre-hook
+    (remove_replaced_rows) and, on Spark, the rows it keeps (rows_kept_in_rewritten_days). -#}
+{% macro bot_groups_replaced(since, alias) -%}
+    (
+        {{ alias }}.source_table = 'web_events'
+        and exists (
+            select 1
+            from ({{ bot_groups_to_recheck(since, 'web_events') }}) as hours
+            where
+                hours.raw_contact_id = {{ alias }}.raw_contact_id
+                and hours.occurred_hour = {{ dbt.date_trunc('hour', alias ~ '.occurred_at') }}
+        )
+    )
+    or (
+        {{ alias }}.source_table = 'email_events'
+        and exists (
+            select 1
+            from ({{ bot_groups_to_recheck(since, 'email_events') }}) as campaigns
+            where
+                campaigns.raw_contact_id = {{ alias }}.raw_contact_id
+                and campaigns.campaign_id = {{ alias }}.campaign_id
+        )
+    )
 {%- endmacro %}

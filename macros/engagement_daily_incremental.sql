@@ -48,24 +48,15 @@
     where events.source_table = 'email_events' and events.occurred_at is not null
 {%- endmacro %}
 
-{#- int_engagement_daily's pre-hook: before an incremental run appends the re-aggregated
-    days, delete them (or everything, when the model is rebuilt from everything). Nothing
-    on a first or full-refresh build, where the table is created anew. -#}
-{% macro delete_engagement_days_to_rebuild() -%}
-    {%- if this is none or not (execute and is_incremental()) -%}
-        {{ return('') }}
-    {%- endif -%}
-    {%- set since = engagement_daily_watermark() -%}
-    {%- if since is none -%}
-        delete from {{ this }}
-    {%- else -%}
-        delete from {{ this }}
-        where exists (
-            select 1
-            from ({{ engagement_days_to_rebuild(since) }}) as days_to_rebuild
-            where
-                days_to_rebuild.raw_contact_id = {{ this }}.raw_contact_id
-                and days_to_rebuild.activity_date = {{ this }}.activity_date
-        )
-    {%- endif -%}
+{#- Which stored rows of int_engagement_daily (under `alias`) a run since `since`
+    replaces: those of the (raw contact, day) pairs it re-aggregates. For the pre-hook
+    (remove_replaced_rows) and, on Spark, the rows it keeps (rows_kept_in_rewritten_days). -#}
+{% macro engagement_days_replaced(since, alias) -%}
+    exists (
+        select 1
+        from ({{ engagement_days_to_rebuild(since) }}) as days_to_rebuild
+        where
+            days_to_rebuild.raw_contact_id = {{ alias }}.raw_contact_id
+            and days_to_rebuild.activity_date = {{ alias }}.activity_date
+    )
 {%- endmacro %}

@@ -1,8 +1,10 @@
 {{ config(
-    materialized=engagement_materialization(),
-    incremental_strategy='append',
+    materialized='incremental',
+    incremental_strategy=engagement_incremental_strategy('append'),
+    partition_by=engagement_partition_by('occurred_date'),
     on_schema_change='fail',
-    pre_hook="{{ delete_bot_groups_to_recheck() }}",
+    pre_hook="{{ remove_replaced_rows(
+        bot_groups_replaced, bot_activity_watermark(), 'occurred_date') }}",
 ) }}
 -- depends_on: {{ ref('int_engagement_events_unioned') }}
 -- Machine activity among the engagement events: one row per event row (row_key of
@@ -15,8 +17,9 @@
 -- Incremental: a run recomputes the groups a bot rule judges together - a raw contact's
 -- clock hour of page views, a raw contact's e-mails of one campaign - of which the union
 -- wrote a row since this model last ran (macro bot_groups_to_recheck); the pre-hook
--- deletes their old flags. A change of the bot settings or of the e-mail rows of
--- event_type_map (settings_fingerprint) recomputes everything.
+-- removes their old flags (macros remove_replaced_rows, bot_groups_replaced; on Spark
+-- whole days are rewritten, the other flags of a day kept). A change of the bot settings
+-- or of the e-mail rows of event_type_map (settings_fingerprint) recomputes everything.
 
 {%- set since = bot_activity_watermark() %}
 
@@ -230,7 +233,7 @@ bots as (
 
 ),
 
-final as (
+flagged as (
 
     select
         row_key,
@@ -240,8 +243,17 @@ final as (
         occurred_at,
         bot_reason,
         {{ timestamp_literal(run_started_at) }} as built_at,
-        ({{ bot_settings_fingerprint() }}) as settings_fingerprint
+        ({{ bot_settings_fingerprint() }}) as settings_fingerprint,
+        -- last: Spark's partition column (engagement_partition_by)
+        cast({{ dbt.date_trunc('day', 'occurred_at') }} as date) as occurred_date
     from bots
+
+),
+
+final as (
+
+    -- (on Spark, with the stored rows of the days it rewrites that it keeps)
+    {{ rows_written('flagged', bot_groups_replaced, since, 'occurred_date') }}
 
 )
 

@@ -1,8 +1,10 @@
 {{ config(
-    materialized=engagement_materialization(),
-    incremental_strategy='append',
+    materialized='incremental',
+    incremental_strategy=engagement_incremental_strategy('append'),
+    partition_by=engagement_partition_by('activity_date'),
     on_schema_change='fail',
-    pre_hook="{{ delete_engagement_days_to_rebuild() }}",
+    pre_hook="{{ remove_replaced_rows(
+        engagement_days_replaced, engagement_daily_watermark(), 'activity_date') }}",
 ) }}
 -- depends_on: {{ ref('int_engagement_events_unioned') }}
 -- The foundation of every score: the usable engagement events aggregated per raw contact
@@ -17,8 +19,9 @@
 --
 -- Incremental: a run re-aggregates only the (raw contact, day) pairs of which the event
 -- union rewrote a row since this model last ran (its built_at after the newest
--- union_built_at here); the pre-hook deletes those pairs first (macro
--- delete_engagement_days_to_rebuild). A change of the signal patterns or of the event-type
+-- union_built_at here); the pre-hook removes those pairs first (macros
+-- remove_replaced_rows, engagement_days_replaced; on Spark whole days are rewritten, the
+-- other contacts' rows of a day kept). A change of the signal patterns or of the event-type
 -- map (settings_fingerprint) rebuilds everything.
 
 {%- set rebuild_since = engagement_daily_watermark() %}
@@ -63,7 +66,7 @@ pattern_events as (
 
 {% endif %}
 
-final as (
+aggregated as (
 
     select
         raw_contact_id,
@@ -72,7 +75,6 @@ final as (
         match_value,
         half_life_days,
         product_line,
-        activity_date,
         count(*) as event_count,
         sum(
             case
@@ -89,11 +91,20 @@ final as (
         min(occurred_at) as first_event_at,
         max(occurred_at) as last_event_at,
         max(built_at) as union_built_at,
-        ({{ engagement_daily_fingerprint() }}) as settings_fingerprint
+        ({{ engagement_daily_fingerprint() }}) as settings_fingerprint,
+        -- last: Spark's partition column (engagement_partition_by)
+        activity_date
     from events
     group by
         raw_contact_id, signal, match_type, match_value, half_life_days, product_line,
         activity_date
+
+),
+
+final as (
+
+    -- (on Spark, with the stored rows of the days it rewrites that it keeps)
+    {{ rows_written('aggregated', engagement_days_replaced, rebuild_since, 'activity_date') }}
 
 )
 

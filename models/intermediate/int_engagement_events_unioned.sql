@@ -1,7 +1,8 @@
 {{ config(
-    materialized=engagement_materialization(),
-    incremental_strategy='delete+insert',
+    materialized='incremental',
+    incremental_strategy=engagement_incremental_strategy('delete+insert'),
     unique_key='row_key',
+    partition_by=engagement_partition_by('occurred_date'),
     on_schema_change='fail',
 ) }}
 -- One long table of every engagement event from every marketing source (web, e-mail,
@@ -18,9 +19,13 @@
 -- event ids (which survives: for forms, attendance and sales activities their staging
 -- tables say, for web and e-mail events this model compares the stored copies). Every
 -- row it writes carries this run's built_at, which is how int_engagement_bot_activity and
--- int_engagement_daily find what to recompute.
+-- int_engagement_daily find what to recompute. The stored rows with the row_keys it writes
+-- are replaced (delete+insert; on Spark the days they fall on are rewritten whole, the
+-- other rows of those days kept: macros/engagement_materialization.sql).
 
 {%- set window_start = incremental_window_start() %}
+{#- what union_rows_replaced compares the stored rows with (none: nothing stored to keep) -#}
+{%- set replaced_since = 'new_rows' if window_start is not none else none %}
 
 with
 
@@ -297,7 +302,7 @@ ranked_rows as (
 
 ),
 
-final as (
+new_rows as (
 
     select
         row_key,
@@ -313,8 +318,17 @@ final as (
         occurred_at,
         row_issue,
         quality_issue,
-        {{ timestamp_literal(run_started_at) }} as built_at
+        {{ timestamp_literal(run_started_at) }} as built_at,
+        -- last: Spark's partition column (engagement_partition_by)
+        cast({{ dbt.date_trunc('day', 'occurred_at') }} as date) as occurred_date
     from ranked_rows
+
+),
+
+final as (
+
+    -- (on Spark, with the stored rows of the days it rewrites that it keeps)
+    {{ rows_written('new_rows', union_rows_replaced, replaced_since, 'occurred_date') }}
 
 )
 
