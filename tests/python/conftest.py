@@ -99,11 +99,18 @@ def engine_reference_build(tmp_path_factory: pytest.TempPathFactory) -> dict[str
     data of ENGINE_CONTACTS contacts (`data_dir`, the generator's Parquet files, which the
     other engine loads too) built with `dbt build` into `warehouse`."""
     root = tmp_path_factory.mktemp("engine_reference")
+    data_dir, warehouse = duckdb_engine_reference(root, DEMO_END_DATE)
+    return {"data_dir": data_dir, "warehouse": warehouse, "root": root}
+
+
+def duckdb_engine_reference(root: Path, end_date: str) -> tuple[Path, Path]:
+    """Demo data of ENGINE_CONTACTS contacts up to `end_date` (the generator's Parquet
+    files, in root/raw) and their DuckDB `dbt build` as of that day (root/duck.duckdb)."""
     data_dir, warehouse = root / "raw", root / "duck.duckdb"
-    cli("generate", "--contacts", str(ENGINE_CONTACTS), "--end-date", DEMO_END_DATE,
+    cli("generate", "--contacts", str(ENGINE_CONTACTS), "--end-date", end_date,
         "--out", str(data_dir))
     cli("load", "--data-dir", str(data_dir), "--duckdb", str(warehouse))
-    duck = run_dbt("build", warehouse, dbt_vars={"as_of": DEMO_END_DATE},
+    duck = run_dbt("build", warehouse, dbt_vars={"as_of": end_date},
                    target_path=root / "target_duckdb")
     assert duck.success, duck.failures()
-    return {"data_dir": data_dir, "warehouse": warehouse, "root": root}
+    return data_dir, warehouse

@@ -66,9 +66,10 @@ def compared_columns(warehouse: Path, schema: str, table: str) -> list[str]:
     return [c for c in names if c not in BUILD_COLUMNS | ENGINE_HASH_COLUMNS]
 
 
-def duckdb_rows(warehouse: Path, schema: str, table: str, columns: list[str]) -> list[tuple]:
+def duckdb_rows(warehouse: Path, schema: str, table: str, columns: list[str],
+                where: str = "true") -> list[tuple]:
     select = ", ".join(f'"{c}"' for c in columns)
-    return query(warehouse, f'select {select} from {schema}."{table}"')
+    return query(warehouse, f'select {select} from {schema}."{table}" where {where}')
 
 
 def normalized(value: object) -> object:
