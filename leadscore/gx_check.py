@@ -10,16 +10,17 @@ place. Their homes (models/marts/_marts__models.yml, tests/marts/*.sql):
   fit_grade, engagement_tier, mql_alerts.sla_status -> accepted_values on the column
   lifecycle_stage, highest_stage known stages -> relationships to the seed lifecycle_stages
   every model scores every contact    -> tests/marts/assert_every_contact_scored_once_per_model
+  every scored contact has one lifecycle row (live models, pair by pair)
+                                      -> tests/marts/assert_every_scored_contact_has_one_lifecycle_row
   no MQL alert for a contact disqualified now
                                       -> tests/marts/assert_lifecycle_disqualified_never_mql_or_alerted
   funnel_conversion rates 0..1        -> values_between on each rate column
   account_fit_score, account_engagement_score bounds
                                       -> values_between + tests/marts/assert_account_scores_within_bounds
 Do not add such a rule here. What stays here is what dbt cannot say: shares, means, standard
-deviations, distinct-value counts, ratios of sums over a model's rows, and row counts. Two
-set-level rules that no dbt test asserts stay too, until they move to dbt: `scoring_model
-includes default` (the seed scoring_models could lose it) and `every scored contact has one
-lifecycle row` (no dbt test compares contact_lifecycle with scored_contacts pair by pair).
+deviations, distinct-value counts, ratios of sums over a model's rows, and row counts. One
+set-level rule stays too: `scoring_model includes default` (the seed scoring_models could
+lose it; every deployment scores with it).
 
 A scoring model whose weights were broken (all zero, all at the cap, every contact
 disqualified) builds green in dbt but gives sales a useless ranking: this checkpoint checks
@@ -179,8 +180,7 @@ class TableCheck:
 def _meta(label: str, bound: str, show: str = "observed_value") -> dict[str, str]:
     """Report metadata kept on each expectation: a label, the bound in words, and what to
     show as the observed value (`observed_value`, `unexpected_share`: share of rows the
-    expectation calls unexpected, `expected_share`, `unexpected_rows`, `missing`,
-    `query_rows`: the rows an `UnexpectedRowsExpectation` query returned)."""
+    expectation calls unexpected, `expected_share`, `unexpected_rows`, `missing`)."""
     return {"label": label, "bound": bound, "show": show}
 
 
@@ -254,8 +254,9 @@ def build_scored_contacts_suite(profile: TableProfile) -> Any:
 
 
 def build_contact_lifecycle_suite(profile: TableProfile) -> Any:
-    """The suite for `marts.contact_lifecycle`: every scored contact has a row, then the share
-    of each model's contacts per current stage group."""
+    """The suite for `marts.contact_lifecycle`: the share of each model's contacts per current
+    stage group (that every scored contact has one row is the dbt test
+    assert_every_scored_contact_has_one_lifecycle_row)."""
     import great_expectations as gx
     from great_expectations.expectations.row_conditions import Column
 
@@ -266,20 +267,6 @@ def build_contact_lifecycle_suite(profile: TableProfile) -> Any:
 
     add(ex.ExpectTableRowCountToBeBetween(
         min_value=1, meta=_meta("table has rows", ">= 1")))
-    # With the dbt test unique_combination_of_columns (contact_id, scoring_model): every
-    # (contact, live model) of scored_contacts is here exactly once, and nothing else is (a
-    # full outer join, rows on one side only are unexpected). A shadow model (is_shadow) is
-    # never on the lifecycle. Not a distribution check: kept until a dbt test says it.
-    add(ex.UnexpectedRowsExpectation(
-        unexpected_rows_query=(
-            "select coalesce(s.contact_id, l.contact_id) as contact_id,"
-            " coalesce(s.scoring_model, l.scoring_model) as scoring_model"
-            f" from (select * from {profile.schema}.scored_contacts where not is_shadow) as s"
-            " full outer join {batch} as l"
-            " on s.contact_id = l.contact_id and s.scoring_model = l.scoring_model"
-            " where s.contact_id is null or l.contact_id is null"),
-        meta=_meta("every scored contact has one lifecycle row",
-                   "0 rows missing or extra vs scored_contacts", show="query_rows")))
 
     for model in profile.partitions:
         only = Column("scoring_model") == model
@@ -539,9 +526,6 @@ def _observed(result: dict[str, Any], show: str) -> str:
             return "no rows"
         share = percent / 100 if show == "unexpected_share" else 1 - percent / 100
         return f"{share:.4f}"
-    if show == "query_rows":
-        count = result.get("observed_value")
-        return "no result" if count is None else f"{count} rows"
     if show == "unexpected_rows":
         count = result.get("unexpected_count")
         if count is None:

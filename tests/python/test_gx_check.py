@@ -20,6 +20,7 @@ import pytest
 
 from leadscore import gx_check
 from leadscore.db import connect
+from leadscore.dbt_runner import run_dbt
 from leadscore.gx_check import (
     BOUNDS,
     EXIT_FAILED,
@@ -203,12 +204,12 @@ def test_healthy_distribution_passes(tmp_path: Path, capsys: pytest.CaptureFixtu
     for table in ("scored_contacts", "contact_lifecycle", "mql_alerts", "funnel_conversion",
                   "account_scores"):
         assert f"\nmarts.{table}\n" in report
-    assert "✓ every scored contact has one lifecycle row" in report
     assert "✓ [default] share in stage mql+sal+sql" in report
     assert report.rstrip().splitlines()[-1].startswith("OK: all ")
     # Row rules live in dbt only (issue 12): none of them is repeated here.
     for label in ("one row per", "within the scale", "is a known", "no alert for",
-                  "contacts scored", "within its cap", "not negative", "rate within"):
+                  "contacts scored", "within its cap", "not negative", "rate within",
+                  "one lifecycle row"):
         assert label not in report, label
 
 
@@ -312,7 +313,7 @@ def test_everyone_disqualified_in_the_lifecycle_fails(tmp_path: Path) -> None:
     assert not any("rate" in line or "account_" in line for line in failed), report
 
 
-def test_a_missing_stage_and_missing_contacts_fail(tmp_path: Path) -> None:
+def test_a_missing_stage_fails(tmp_path: Path) -> None:
     ok, report = check(make_warehouse(
         tmp_path / "wh.duckdb",
         "delete from marts.contact_lifecycle where lifecycle_stage = 'customer'"))
@@ -320,16 +321,6 @@ def test_a_missing_stage_and_missing_contacts_fail(tmp_path: Path) -> None:
     failed = failed_lines(report)
     line = report_line(report, "✗ [default] share in stage customer")
     assert "observed 0.0000" in line and f">= {BOUNDS['lifecycle_customer_share_min']:g}" in line
-    con = connect(tmp_path / "wh.duckdb", read_only=True)
-    try:
-        missing = con.execute(
-            "select count(*) from marts.scored_contacts s anti join marts.contact_lifecycle l"
-            " using (contact_id, scoring_model)").fetchone()[0]
-    finally:
-        con.close()
-    assert missing > 0
-    line = report_line(report, "✗ every scored contact has one lifecycle row")
-    assert f"observed {missing} rows" in line
     assert not any("share in stage prospect" in line for line in failed)
 
 
@@ -546,4 +537,35 @@ def test_built_warehouse_without_customers_fails(
     report = capsys.readouterr().out
     line = report_line(report, "✗ [default] share in stage customer")
     assert "observed 0.0000" in line and "expected >= 0.001" in line
-    assert report_line(report, "✗ every scored contact has one lifecycle row")
+
+
+def test_contacts_missing_from_the_lifecycle_or_stale_there_fail_the_dbt_test(
+        built_warehouse: Path, tmp_path: Path) -> None:
+    """The rule "every scored contact has one lifecycle row" is a dbt test (moved out of the
+    checkpoint, issue 12): on a built warehouse whose lifecycle lost the customers and holds
+    a contact nobody scored, it fails with one row per pair on one side only."""
+    path = broken_copy(
+        built_warehouse, tmp_path,
+        "delete from marts.contact_lifecycle where lifecycle_stage = 'customer'",
+        "insert into marts.contact_lifecycle select * replace ('c-stale' as contact_id)"
+        " from marts.contact_lifecycle limit 1")
+    con = connect(path, read_only=True)
+    try:
+        missing = con.execute(
+            "select count(*) from marts.scored_contacts s anti join marts.contact_lifecycle l"
+            " using (contact_id, scoring_model) where not s.is_shadow").fetchone()[0]
+    finally:
+        con.close()
+    assert missing > 0
+    name = "assert_every_scored_contact_has_one_lifecycle_row"
+    test_id = f"test.lead_scoring.{name}"
+
+    def test_results(warehouse: Path, target: str) -> tuple[dict[str, str], dict[str, str]]:
+        result = run_dbt("test", warehouse, select=[name], target_path=tmp_path / target)
+        tests = {k: v for k, v in result.statuses.items() if k.startswith("test.")}
+        return tests, result.messages
+
+    assert test_results(built_warehouse, "target_healthy")[0] == {test_id: "pass"}
+    statuses, messages = test_results(path, "target")
+    assert statuses == {test_id: "fail"}
+    assert messages[test_id] == f"Got {missing + 1} results, configured to fail if != 0"
