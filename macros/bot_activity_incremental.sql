@@ -10,10 +10,9 @@
     from {{ ref('int_scoring_model_config') }} as bot_settings
     cross join (
         select {{ dbt.listagg(
-            normalize_key('raw_value') ~ " || '=' || " ~ normalize_key('event_type'),
-            "';'", "order by " ~ normalize_key('raw_value')) }} as mapping
-        from {{ ref('event_type_map') }}
-        where {{ normalize_key('source_table') }} = 'email_events'
+            "raw_value || '=' || event_type", "';'", "order by raw_value") }} as mapping
+        from {{ ref('int_event_type_map') }}
+        where source_table = 'email_events'
     ) as email_types
     where bot_settings.scoring_model = 'default'
 {%- endmacro %}

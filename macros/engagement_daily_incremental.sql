@@ -12,7 +12,7 @@
     cross join (
         select {{ dbt.listagg(row_text('source_table, raw_value, event_type'),
             "'|'", "order by " ~ row_text('source_table, raw_value, event_type')) }} as listed
-        from {{ ref('event_type_map') }}
+        from {{ ref('int_event_type_map') }}
     ) as event_types
     cross join ({{ bot_settings_fingerprint() }}) as bots
 {%- endmacro %}

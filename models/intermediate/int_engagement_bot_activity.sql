@@ -28,10 +28,10 @@ with
 email_event_types as (
 
     select
-        {{ normalize_key('raw_value') }} as raw_value,
-        {{ normalize_key('event_type') }} as event_type
-    from {{ ref('event_type_map') }}
-    where {{ normalize_key('source_table') }} = 'email_events'
+        raw_value,
+        event_type
+    from {{ ref('int_event_type_map') }}
+    where source_table = 'email_events'
 
 ),
 

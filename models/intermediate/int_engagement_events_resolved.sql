@@ -28,11 +28,7 @@ contact_id_map as (
 
 event_type_map as (
 
-    select
-        {{ normalize_key('source_table') }} as source_table,
-        {{ normalize_key('raw_value') }} as raw_value,
-        {{ normalize_key('event_type') }} as event_type
-    from {{ ref('event_type_map') }}
+    select * from {{ ref('int_event_type_map') }}
 
 ),
 

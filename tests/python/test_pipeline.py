@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DEMO_END_DATE, query
+from conftest import DEMO_END_DATE, copy_project, query, write_raw_tables
 
 from leadscore.contract import RAW_TABLES
 from leadscore.dbt_runner import DbtResult, run_dbt
@@ -216,6 +216,26 @@ def test_bot_activity_is_flagged_and_not_scored(demo_warehouse: tuple[Path, DbtR
     )
     assert reasons.get("email_click_seconds_after_delivery", 0) > 0
     assert reasons.get("page_view_flood", 0) > 0
+
+
+def test_an_event_type_listed_twice_after_normalizing_stops_the_build(tmp_path: Path) -> None:
+    """`Page View` and `page_view` are one raw value once normalized: a second seed row for
+    it would count every page view twice, so int_event_type_map's key test fails and dbt
+    skips everything that reads events."""
+    project = copy_project(tmp_path / "project")
+    seed = project / "seeds" / "event_type_map.csv"
+    assert "web_events,page_view,page_view\n" in seed.read_text()
+    with seed.open("a") as f:
+        f.write("web_events,Page View,page_view\n")
+    write_raw_tables(tmp_path / "wh.duckdb", {})  # empty: the seed alone fails the build
+    result = run_dbt("build", tmp_path / "wh.duckdb",
+                     select=["event_type_map", "int_event_type_map+"], project_dir=project)
+    key_test = next(k for k in result.statuses
+                    if k.startswith("test.lead_scoring.unique_combination_of_columns_int_event_type_map"))
+    assert result.statuses[key_test] == "fail"
+    assert result.messages[key_test].startswith("Got 1 result")
+    assert result.statuses["model.lead_scoring.int_engagement_events_resolved"] == "skipped"
+    assert not result.success
 
 
 def test_signal_good_scores_convert_more(demo_warehouse: tuple[Path, DbtResult]) -> None:
