@@ -52,3 +52,23 @@
         - modules.datetime.timedelta(days=lookback) -%}
     {{ return(timestamp_literal(start)) }}
 {%- endmacro %}
+
+{#- The rows of a staging model of events an incremental run of the event union re-reads:
+    every row from window_start on, and every row without a time (its quality issue may
+    change with its copies). With id_column (the small sources, whose staging model keeps
+    the latest copy of an id), also every older copy of an id that has a row in the window,
+    so the copies are judged together. window_start none (first or full build): all rows. -#}
+{% macro rows_in_window(relation, window_start, id_column=none) -%}
+    select * from {{ relation }}
+    {% if window_start is not none -%}
+        where
+            occurred_at >= {{ window_start }}
+            or occurred_at is null
+            {%- if id_column is not none %}
+            or {{ id_column }} in (
+                select recent.{{ id_column }} from {{ relation }} as recent
+                where recent.occurred_at >= {{ window_start }} or recent.occurred_at is null
+            )
+            {%- endif %}
+    {%- endif %}
+{%- endmacro %}

@@ -31,64 +31,31 @@ with
 
 web_events as (
 
-    select * from {{ ref('stg_marketing__web_events') }}
-    {% if window_start is not none -%}
-        where occurred_at >= {{ window_start }} or occurred_at is null
-    {%- endif %}
+    {{ rows_in_window(ref('stg_marketing__web_events'), window_start) }}
 
 ),
 
 email_events as (
 
-    select * from {{ ref('stg_marketing__email_events') }}
-    {% if window_start is not none -%}
-        where occurred_at >= {{ window_start }} or occurred_at is null
-    {%- endif %}
+    {{ rows_in_window(ref('stg_marketing__email_events'), window_start) }}
 
 ),
 
 form_submissions as (
 
-    select * from {{ ref('stg_marketing__form_submissions') }}
-    {% if window_start is not none -%}
-        where
-            occurred_at >= {{ window_start }}
-            or occurred_at is null
-            or submission_id in (
-                select recent.submission_id from {{ ref('stg_marketing__form_submissions') }} as recent
-                where recent.occurred_at >= {{ window_start }} or recent.occurred_at is null
-            )
-    {%- endif %}
+    {{ rows_in_window(ref('stg_marketing__form_submissions'), window_start, 'submission_id') }}
 
 ),
 
 event_attendance as (
 
-    select * from {{ ref('stg_marketing__event_attendance') }}
-    {% if window_start is not none -%}
-        where
-            occurred_at >= {{ window_start }}
-            or occurred_at is null
-            or attendance_id in (
-                select recent.attendance_id from {{ ref('stg_marketing__event_attendance') }} as recent
-                where recent.occurred_at >= {{ window_start }} or recent.occurred_at is null
-            )
-    {%- endif %}
+    {{ rows_in_window(ref('stg_marketing__event_attendance'), window_start, 'attendance_id') }}
 
 ),
 
 sales_activities as (
 
-    select * from {{ ref('stg_crm__sales_activities') }}
-    {% if window_start is not none -%}
-        where
-            occurred_at >= {{ window_start }}
-            or occurred_at is null
-            or activity_id in (
-                select recent.activity_id from {{ ref('stg_crm__sales_activities') }} as recent
-                where recent.occurred_at >= {{ window_start }} or recent.occurred_at is null
-            )
-    {%- endif %}
+    {{ rows_in_window(ref('stg_crm__sales_activities'), window_start, 'activity_id') }}
 
 ),
 
