@@ -124,8 +124,7 @@
     {%- do run_query("detach database if exists " ~ published_copy_alias()) -%}
     {%- do run_query("select leadscore_replace_file(" ~ sql_literal(staging_path) ~ ", "
         ~ sql_literal(path) ~ ")") -%}
-    {{ log("PUBLISHED build " ~ invocation_id ~ " (as of " ~ (var('as_of', none) or run_started_at)
-        ~ ", " ~ plan.sources | length ~ " relations) to " ~ path, info=True) }}
+    {{ log_published(plan, path) }}
     {{ return('') }}
 {%- endmacro %}
 
@@ -201,8 +200,7 @@
            if exists else "")
         ~ "alter schema " ~ fresh ~ " rename to " ~ adapter.quote(published) ~ "; "
         ~ "drop schema if exists " ~ retired ~ " cascade; commit;") -%}
-    {{ log("PUBLISHED build " ~ invocation_id ~ " (as of " ~ (var('as_of', none) or run_started_at)
-        ~ ", " ~ plan.sources | length ~ " relations) to schema " ~ published, info=True) }}
+    {{ log_published(plan, "schema " ~ published) }}
     {{ return('') }}
 {%- endmacro %}
 
@@ -255,8 +253,14 @@
     {%- for old in names[2:] -%}
         {%- do run_query("drop database if exists " ~ old ~ " cascade") -%}
     {%- endfor -%}
-    {{ log("PUBLISHED build " ~ invocation_id ~ " (as of " ~ (var('as_of', none) or run_started_at)
-        ~ ", " ~ plan.sources | length ~ " relations) to database " ~ published
-        ~ " (views on " ~ version ~ ")", info=True) }}
+    {{ log_published(plan, "database " ~ published ~ " (views on " ~ version ~ ")") }}
     {{ return('') }}
+{%- endmacro %}
+
+{#- The line a successful publication logs (every engine): which build, as of when, how many
+    relations, where to. -#}
+{% macro log_published(plan, destination) -%}
+    {{ log("PUBLISHED build " ~ invocation_id ~ " (as of "
+        ~ (as_of_text() or run_started_at.strftime("%Y-%m-%d %H:%M:%S") ~ ", now") ~ ", "
+        ~ plan.sources | length ~ " relations) to " ~ destination, info=True) }}
 {%- endmacro %}

@@ -278,3 +278,12 @@ def test_only_a_whole_dbt_build_publishes(warehouse: Path) -> None:
                       target_path=warehouse.parent / "target")
     assert partial.success
     assert _sha256(published) == before
+    # and the whole build that follows does publish, saying as of when (the var read once,
+    # macro as_of_text: an ISO timestamp with T and Z as its date and time)
+    logs = warehouse.parent / "logs_whole"
+    whole = run_dbt("build", warehouse, dbt_vars={"as_of": f"{NEXT_DAY}T00:00:00Z"},
+                    target_path=warehouse.parent / "target", extra_args=["--log-path", str(logs)])
+    assert whole.success
+    log = (logs / "dbt.log").read_text()
+    assert f"(as of {NEXT_DAY} 00:00:00, " in log and "PUBLISHED build" in log, log[-2000:]
+    assert _sha256(published) != before
