@@ -17,13 +17,10 @@ starts as (
 
 dated_signals as (
 
-    select * from {{ ref('int_lifecycle_signals__score_bands') }}
-    union all
-    select * from {{ ref('int_lifecycle_signals__hand_raises') }}
-    union all
-    select * from {{ ref('int_lifecycle_signals__sales_statuses') }}
-    union all
-    select * from {{ ref('int_lifecycle_signals__opportunities') }}
+    {% for signal_model in lifecycle_dated_signal_models() %}
+        select * from {{ ref(signal_model) }}
+        {{ "union all" if not loop.last }}
+    {% endfor %}
 
 ),
 

@@ -32,29 +32,14 @@ disqualified as (
 
 dated_signals as (
 
-    select
-        contact_id,
-        scoring_model,
-        signal_at
-    from {{ ref('int_lifecycle_signals__score_bands') }}
-    union all
-    select
-        contact_id,
-        scoring_model,
-        signal_at
-    from {{ ref('int_lifecycle_signals__hand_raises') }}
-    union all
-    select
-        contact_id,
-        scoring_model,
-        signal_at
-    from {{ ref('int_lifecycle_signals__sales_statuses') }}
-    union all
-    select
-        contact_id,
-        scoring_model,
-        signal_at
-    from {{ ref('int_lifecycle_signals__opportunities') }}
+    {% for signal_model in lifecycle_dated_signal_models() %}
+        select
+            contact_id,
+            scoring_model,
+            signal_at
+        from {{ ref(signal_model) }}
+        {{ "union all" if not loop.last }}
+    {% endfor %}
 
 ),
 
