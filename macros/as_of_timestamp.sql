@@ -23,5 +23,11 @@
 
 {#- The start of this dbt invocation (UTC) as a timestamp literal: "now", fixed for the run. -#}
 {% macro run_started_timestamp() -%}
-    cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as {{ dbt.type_timestamp() }})
+    cast('{{ run_started_text() }}' as {{ dbt.type_timestamp() }})
+{%- endmacro %}
+
+{#- The start of this dbt invocation (UTC) as text, to the second: what "now" means in this
+    run. run_started_timestamp and the publish log line use it. -#}
+{% macro run_started_text() -%}
+    {{ return(run_started_at.strftime("%Y-%m-%d %H:%M:%S")) }}
 {%- endmacro %}

@@ -261,6 +261,6 @@
     relations, where to. -#}
 {% macro log_published(plan, destination) -%}
     {{ log("PUBLISHED build " ~ invocation_id ~ " (as of "
-        ~ (as_of_text() or run_started_at.strftime("%Y-%m-%d %H:%M:%S") ~ ", now") ~ ", "
+        ~ (as_of_text() or run_started_text() ~ ", now") ~ ", "
         ~ plan.sources | length ~ " relations) to " ~ destination, info=True) }}
 {%- endmacro %}
