@@ -26,14 +26,19 @@ intent_signals as (
 
 ),
 
-alerted_events as (
+events as (
 
-    -- the usable events of alerted contacts up to the scoring date (a small slice)
-    select events.*
-    from {{ ref('int_engagement_events_usable') }} as events
-    where
-        events.occurred_at <= {{ as_of_timestamp() }}
-        and events.contact_id in (select entries.contact_id from entries)
+    -- the usable events up to the scoring date; the join to the entries keeps those of
+    -- alerted contacts (no `in (select ... from entries)` besides: it says nothing more,
+    -- and beside the self-join below it broke Spark 4 on a union of rows, i.e. the unit
+    -- test's given rows: ClassCastException in UnionExec.children)
+    select
+        contact_id,
+        event_type,
+        event_detail,
+        occurred_at
+    from {{ ref('int_engagement_events_usable') }}
+    where occurred_at <= {{ as_of_timestamp() }}
 
 ),
 
@@ -46,19 +51,19 @@ signal_events as (
         intent_signals.label,
         intent_signals.min_events,
         intent_signals.within_minutes,
-        alerted_events.occurred_at
+        events.occurred_at
     from entries
-    inner join alerted_events
+    inner join events
         on
-            entries.contact_id = alerted_events.contact_id
-            and entries.became_mql_at >= alerted_events.occurred_at
+            entries.contact_id = events.contact_id
+            and entries.became_mql_at >= events.occurred_at
             and {{ dbt.dateadd(
                 'day', '-cast(entries.intent_lookback_days as ' ~ dbt.type_int() ~ ')',
-                'entries.became_mql_at') }} <= alerted_events.occurred_at
+                'entries.became_mql_at') }} <= events.occurred_at
     inner join intent_signals
         on
-            alerted_events.event_type = intent_signals.event_type
-            and coalesce(alerted_events.event_detail, '') like intent_signals.match_value
+            events.event_type = intent_signals.event_type
+            and coalesce(events.event_detail, '') like intent_signals.match_value
 
 ),
 
