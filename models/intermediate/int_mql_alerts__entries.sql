@@ -2,8 +2,8 @@
 -- prospect or lead (or entered the CRM as one), per scoring model, with the model's alert
 -- settings, unless the contact is disqualified now (by the scoring engine or by sales:
 -- the alert list is sales' worklist; the history keeps the entry). A table: every other
--- piece of the alerts reads it. Grain: one row per alert_id (the stage_history_id of the
--- entry).
+-- piece of the alerts and the mart read it. Grain: one row per alert_id (the
+-- stage_history_id of the entry).
 
 with
 
