@@ -3,7 +3,7 @@
 -- of each other (counted back from each event), or anywhere in the look-back without a
 -- window, inside the look-back (setting intent_lookback_days) before the MQL moment. A
 -- table: it reads the events and joins them to themselves. Grain: one row per alert_id
--- that has a signal.
+-- that has a signal; each signal is listed once.
 
 with
 
@@ -70,24 +70,32 @@ signal_events as (
 signals_seen as (
 
     -- a signal is seen when min_events of its events fall within within_minutes of each
-    -- other (counted back from each event), or anywhere in the look-back without a window
-    select
-        later.alert_id,
-        later.signal_id,
-        later.label
-    from signal_events as later
-    inner join signal_events as earlier
-        on
-            later.alert_id = earlier.alert_id
-            and later.signal_id = earlier.signal_id
-            and later.occurred_at >= earlier.occurred_at
-            and (
-                later.within_minutes is null
-                or {{ dbt.datediff('earlier.occurred_at', 'later.occurred_at', 'second') }}
-                <= later.within_minutes * 60
-            )
-    group by later.alert_id, later.signal_id, later.label, later.occurred_at, later.min_events
-    having count(*) >= later.min_events
+    -- other (counted back from each event), or anywhere in the look-back without a window;
+    -- once per alert, however many of its events complete it
+    select distinct
+        alert_id,
+        signal_id,
+        label
+    from (
+        select
+            later.alert_id,
+            later.signal_id,
+            later.label
+        from signal_events as later
+        inner join signal_events as earlier
+            on
+                later.alert_id = earlier.alert_id
+                and later.signal_id = earlier.signal_id
+                and later.occurred_at >= earlier.occurred_at
+                and (
+                    later.within_minutes is null
+                    or {{ dbt.datediff('earlier.occurred_at', 'later.occurred_at', 'second') }}
+                    <= later.within_minutes * 60
+                )
+        group by
+            later.alert_id, later.signal_id, later.label, later.occurred_at, later.min_events
+        having count(*) >= later.min_events
+    ) as completing_events
 
 ),
 
