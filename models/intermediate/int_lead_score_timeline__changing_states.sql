@@ -44,12 +44,14 @@ candidates as (
 
 slot_half_lives as (
 
-    -- the half-life of each class slot (empty for an unused slot): one row
+    -- the half-life of each class slot (empty for an unused slot), and how many are in
+    -- use (at most 4: a test on the seed): one row
     select
         {% for slot in half_life_slots %}
             max(case when class_slot = {{ slot }} then half_life_days end)
-                as half_life_{{ slot }}{{ ',' if not loop.last }}
+                as half_life_{{ slot }},
         {% endfor %}
+        count(distinct class_slot) as half_life_class_count
     from rules
 
 ),
@@ -76,8 +78,10 @@ stream as (
         case
             when trigger_points is not null
                 then
-                    (cast({{ round_to('trigger_points * 100') }} as {{ dbt.type_bigint() }})
-                        + 1000000) * 10000
+                    (
+                        cast({{ round_to('trigger_points * 100') }} as {{ dbt.type_bigint() }})
+                        + 1000000
+                    ) * 10000
                     + rule_number
         end as trigger_key
     from (
