@@ -111,7 +111,7 @@
     end as {{ prefix }}uncap_age_days
 {%- endmacro %}
 
-{#- The decay-crossing search of int_lead_score_timeline as CTEs ending in one named
+{#- The decay-crossing search of int_lead_score_timeline__decay_crossings as CTEs ending in one named
     `decay_bisected`: `steps` halvings of [lower_age, upper_age] of each row of `source`
     (lower = score still at or above crossed_threshold, upper = below), keeping
     `columns`. Written as a chain of CTEs, one per halving (DuckDB plans it as written;
