@@ -1,8 +1,11 @@
 -- Every scoring rule can be read as written (seed scoring_rules): a `between` range is
 -- `low..high` with numbers (either end may be empty, not both) and low <= high; an `in`
 -- list has no empty entry; a count band (count_min / count_max) is an engagement rule,
--- counts from 0 up and count_min <= count_max. Change the seed, not the SQL, if this
--- fails: a rule that cannot be read would silently match nothing.
+-- counts from 0 up and count_min <= count_max; max_points, the cap on the size of the
+-- rule's total (a penalty's too), is 0 or more. Change the seed, not the SQL, if this
+-- fails: a rule that cannot be read would silently match nothing, and a negative cap
+-- would be read as its absolute value by scored_contacts but not by the score timeline
+-- and the alerts' score at the MQL moment.
 
 with
 
@@ -17,6 +20,7 @@ rules as (
         is_count_band,
         count_min,
         count_max,
+        max_points,
         {{ try_cast_as(
             "nullif(" ~ dbt.split_part('match_value', "'..'", 1) ~ ", '')", 'numeric') }}
             as range_low,
@@ -75,6 +79,14 @@ problems as (
         count_min < 0
         or count_max < 0
         or count_max < count_min
+    union all
+    select
+        scoring_model,
+        rule_id,
+        'max_points caps the size of a rule total: write it as 0 or more (a penalty too)'
+            as problem
+    from rules
+    where max_points < 0
 
 )
 
